@@ -1,0 +1,379 @@
+//! What a decree does to the list: the rules of each adjustment kind, turned into
+//! the versions that end and start. Pure: the store supplies the items in force
+//! and the division tree, and writes the plan in one transaction.
+
+use std::collections::HashMap;
+
+use super::{Adjustment, AdjustmentKind, Department, Item, ItemCode};
+use crate::Invalid;
+use crate::division::DivisionCode;
+
+/// What the planner needs to know about the list on the effective date.
+#[derive(Debug, Default)]
+pub struct ApplyContext {
+    /// Items in force, for at least every code that [`ApplyContext::codes_to_load`] names.
+    pub current: HashMap<ItemCode, Item>,
+    /// The divisions directly below each division.
+    pub children: HashMap<DivisionCode, Vec<DivisionCode>>,
+    pub departments: HashMap<i64, Department>,
+}
+
+impl ApplyContext {
+    /// Every code whose state the plan reads: those the adjustments name, and the
+    /// codes a delegation would create below.
+    pub fn codes_to_load(
+        adjustments: &[Adjustment],
+        children: &HashMap<DivisionCode, Vec<DivisionCode>>,
+    ) -> Vec<ItemCode> {
+        let mut out = Vec::new();
+        for a in adjustments {
+            for code in a.codes() {
+                if let Adjustment::Delegate { .. } = a
+                    && let Some(kids) = children.get(code.division())
+                {
+                    out.extend(kids.iter().map(|k| code.at(k)));
+                }
+                out.push(code);
+            }
+        }
+        out
+    }
+
+    fn counterpart(&self, department_id: i64, at: &DivisionCode) -> Option<i64> {
+        let kind = &self.departments.get(&department_id)?.kind;
+        self.departments
+            .values()
+            .find(|d| &d.division == at && &d.kind == kind)
+            .map(|d| d.id)
+    }
+}
+
+/// One version boundary: an item stops or starts being in force.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    End {
+        code: ItemCode,
+        adjustment: usize,
+        kind: AdjustmentKind,
+    },
+    Start {
+        item: Box<Item>,
+        adjustment: usize,
+        kind: AdjustmentKind,
+    },
+}
+
+/// Plans a decree's adjustments in order (a later one sees the earlier ones'
+/// effect). Any adjustment that does not fit the list fails the whole decree,
+/// with every problem named by its adjustment's index.
+pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change>, Invalid> {
+    let mut state: HashMap<ItemCode, Option<Item>> = HashMap::new();
+    let mut changes = Vec::new();
+    let mut inv = Invalid::default();
+    let in_force = |state: &HashMap<ItemCode, Option<Item>>, code: &ItemCode| -> Option<Item> {
+        match state.get(code) {
+            Some(s) => s.clone(),
+            None => ctx.current.get(code).cloned(),
+        }
+    };
+    for (i, adj) in adjustments.iter().enumerate() {
+        let at = format!("adjustments[{i}]");
+        let kind = adj.kind();
+        let end = |code: &ItemCode| Change::End {
+            code: code.clone(),
+            adjustment: i,
+            kind,
+        };
+        let start = |item: Item| Change::Start {
+            item: Box::new(item),
+            adjustment: i,
+            kind,
+        };
+        for item in adj.items() {
+            inv.take(&at, item.check());
+        }
+        match adj {
+            Adjustment::Add { item } => {
+                if in_force(&state, &item.code).is_some() {
+                    inv.push(format!("{at}.code"), format!("{} is already in force", item.code));
+                    continue;
+                }
+                state.insert(item.code.clone(), Some(item.clone()));
+                changes.push(start(item.clone()));
+            }
+            Adjustment::Cancel { code } => {
+                if in_force(&state, code).is_none() {
+                    inv.push(format!("{at}.code"), format!("{code} is not in force"));
+                    continue;
+                }
+                state.insert(code.clone(), None);
+                changes.push(end(code));
+            }
+            Adjustment::Delegate { code } => {
+                let Some(item) = in_force(&state, code) else {
+                    inv.push(format!("{at}.code"), format!("{code} is not in force"));
+                    continue;
+                };
+                if item.level().below().is_none() {
+                    inv.push(format!("{at}.code"), "a county-level power has no level below to go to");
+                    continue;
+                }
+                let kids = ctx.children.get(code.division()).cloned().unwrap_or_default();
+                if kids.is_empty() {
+                    inv.push(format!("{at}.code"), format!("{} has no divisions below it", code.division()));
+                    continue;
+                }
+                state.insert(code.clone(), None);
+                changes.push(end(code));
+                for kid in kids {
+                    let new_code = code.at(&kid);
+                    if in_force(&state, &new_code).is_some() {
+                        inv.push(format!("{at}.code"), format!("{new_code} is already in force below"));
+                        continue;
+                    }
+                    let Some(dept) = ctx.counterpart(item.department_id, &kid) else {
+                        inv.push(
+                            format!("{at}.code"),
+                            format!("{kid} has no counterpart department to take the power over"),
+                        );
+                        continue;
+                    };
+                    let below = Item {
+                        code: new_code.clone(),
+                        division: kid,
+                        department_id: dept,
+                        ..item.clone()
+                    };
+                    state.insert(new_code, Some(below.clone()));
+                    changes.push(start(below));
+                }
+            }
+            Adjustment::Merge { codes, into } => {
+                if codes.len() < 2 {
+                    inv.push(format!("{at}.codes"), "a merge takes two or more items");
+                    continue;
+                }
+                let mut ok = true;
+                for (j, c) in codes.iter().enumerate() {
+                    if in_force(&state, c).is_none() {
+                        inv.push(format!("{at}.codes[{j}]"), format!("{c} is not in force"));
+                        ok = false;
+                    } else if c.division() != &into.division {
+                        inv.push(format!("{at}.codes[{j}]"), "merged items must share the result's division");
+                        ok = false;
+                    }
+                }
+                if !codes.contains(&into.code) && in_force(&state, &into.code).is_some() {
+                    inv.push(format!("{at}.into.code"), format!("{} is already in force", into.code));
+                    ok = false;
+                }
+                if !ok {
+                    continue;
+                }
+                for c in codes {
+                    state.insert(c.clone(), None);
+                    changes.push(end(c));
+                }
+                state.insert(into.code.clone(), Some(into.clone()));
+                changes.push(start(into.clone()));
+            }
+            Adjustment::PreToPost { code, prerequisite } => {
+                let Some(mut item) = in_force(&state, code) else {
+                    inv.push(format!("{at}.code"), format!("{code} is not in force"));
+                    continue;
+                };
+                let Some(pos) = item.prerequisites.iter().position(|p| p == prerequisite) else {
+                    inv.push(
+                        format!("{at}.prerequisite"),
+                        format!("{code} has no prerequisite `{prerequisite}`"),
+                    );
+                    continue;
+                };
+                let moved = item.prerequisites.remove(pos);
+                item.post_links.push(moved);
+                state.insert(code.clone(), Some(item.clone()));
+                changes.push(end(code));
+                changes.push(start(item));
+            }
+            Adjustment::Modify { item } => {
+                if in_force(&state, &item.code).is_none() {
+                    inv.push(format!("{at}.code"), format!("{} is not in force", item.code));
+                    continue;
+                }
+                state.insert(item.code.clone(), Some(item.clone()));
+                changes.push(end(&item.code));
+                changes.push(start(item.clone()));
+            }
+        }
+    }
+    inv.into_result(|| changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ItemInput;
+
+    fn item(code: &str, dept: i64, prereq: &[&str]) -> Item {
+        let division = &code[..6];
+        ItemInput {
+            code: code.into(),
+            name: format!("事项{code}"),
+            kind: "行政许可".into(),
+            department_id: dept,
+            division: division.into(),
+            legal_basis: vec!["《中华人民共和国行政许可法》".into()],
+            statutory_days: Some(20),
+            promised_days: 10,
+            visits: 1,
+            channels: vec!["hall".into()],
+            prerequisites: prereq.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    }
+
+    fn div(s: &str) -> DivisionCode {
+        DivisionCode::parse(s).unwrap()
+    }
+
+    fn code(s: &str) -> ItemCode {
+        ItemCode::parse(s).unwrap()
+    }
+
+    fn dept(id: i64, division: &str) -> (i64, Department) {
+        (
+            id,
+            Department {
+                id,
+                name: format!("{division}市场监督管理局"),
+                kind: "市场监督管理局".into(),
+                division: div(division),
+            },
+        )
+    }
+
+    fn ctx(items: &[Item]) -> ApplyContext {
+        ApplyContext {
+            current: items.iter().map(|i| (i.code.clone(), i.clone())).collect(),
+            children: [(div("430000"), vec![div("430100"), div("430200")])].into(),
+            departments: [dept(1, "430000"), dept(2, "430100"), dept(3, "430200")].into(),
+        }
+    }
+
+    fn started(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Start { item, .. } => Some(item.code.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn ended(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::End { code, .. } => Some(code.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn delegation_ends_above_and_starts_at_each_division_below() {
+        let p = item("430000-0100001", 1, &[]);
+        let ch = plan(&[Adjustment::Delegate { code: p.code.clone() }], &ctx(&[p])).unwrap();
+        assert_eq!(ended(&ch), ["430000-0100001"]);
+        assert_eq!(started(&ch), ["430100-0100001", "430200-0100001"]);
+        let depts: Vec<i64> = ch
+            .iter()
+            .filter_map(|c| match c {
+                Change::Start { item, .. } => Some(item.department_id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(depts, [2, 3]);
+    }
+
+    #[test]
+    fn delegation_needs_a_counterpart_and_a_level_below() {
+        let p = item("430000-0100001", 1, &[]);
+        let mut c = ctx(&[p.clone()]);
+        c.departments.remove(&3);
+        let e = plan(&[Adjustment::Delegate { code: p.code.clone() }], &c).unwrap_err();
+        assert!(e.to_string().contains("430200"), "{e}");
+        let county = item("430102-0100001", 9, &[]);
+        let e = plan(&[Adjustment::Delegate { code: county.code.clone() }], &ctx(&[county])).unwrap_err();
+        assert_eq!(e.0[0].field, "adjustments[0].code");
+    }
+
+    #[test]
+    fn cancel_and_add_follow_the_state() {
+        let p = item("430000-0100001", 1, &[]);
+        let adjs = [
+            Adjustment::Cancel { code: p.code.clone() },
+            Adjustment::Cancel { code: p.code.clone() },
+        ];
+        let e = plan(&adjs, &ctx(&[p.clone()])).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].field, "adjustments[1].code");
+        let e = plan(&[Adjustment::Add { item: p.clone() }], &ctx(&[p.clone()])).unwrap_err();
+        assert!(e.to_string().contains("already in force"));
+        let ch = plan(
+            &[Adjustment::Cancel { code: p.code.clone() }, Adjustment::Add { item: p.clone() }],
+            &ctx(&[p]),
+        )
+        .unwrap();
+        assert_eq!(ch.len(), 2);
+    }
+
+    #[test]
+    fn merge_ends_all_and_starts_one() {
+        let a = item("430000-0100001", 1, &[]);
+        let b = item("430000-0100002", 1, &[]);
+        let into = item("430000-0100003", 1, &[]);
+        let adj = Adjustment::Merge {
+            codes: vec![a.code.clone(), b.code.clone()],
+            into: into.clone(),
+        };
+        let ch = plan(&[adj], &ctx(&[a.clone(), b.clone()])).unwrap();
+        assert_eq!(ended(&ch), ["430000-0100001", "430000-0100002"]);
+        assert_eq!(started(&ch), ["430000-0100003"]);
+        // Merging into one of the merged codes is allowed: that code gets a new version.
+        let adj = Adjustment::Merge {
+            codes: vec![a.code.clone(), b.code.clone()],
+            into: a.clone(),
+        };
+        assert!(plan(&[adj], &ctx(&[a.clone(), b.clone()])).is_ok());
+        let adj = Adjustment::Merge { codes: vec![a.code.clone()], into };
+        assert!(plan(&[adj], &ctx(&[a, b])).is_err());
+    }
+
+    #[test]
+    fn pre_to_post_moves_the_prerequisite() {
+        let p = item("430100-0100001", 2, &["营业执照"]);
+        let adj = Adjustment::PreToPost {
+            code: p.code.clone(),
+            prerequisite: "营业执照".into(),
+        };
+        let ch = plan(&[adj], &ctx(&[p.clone()])).unwrap();
+        let Change::Start { item, .. } = &ch[1] else { panic!("{ch:?}") };
+        assert!(item.prerequisites.is_empty());
+        assert_eq!(item.post_links, ["营业执照"]);
+        let adj = Adjustment::PreToPost {
+            code: p.code.clone(),
+            prerequisite: "卫生许可".into(),
+        };
+        assert_eq!(plan(&[adj], &ctx(&[p])).unwrap_err().0[0].field, "adjustments[0].prerequisite");
+    }
+
+    #[test]
+    fn codes_to_load_include_delegation_targets() {
+        let c = ctx(&[]);
+        let codes = ApplyContext::codes_to_load(&[Adjustment::Delegate { code: code("430000-0100001") }], &c.children);
+        assert_eq!(codes.len(), 3);
+    }
+}

@@ -1,0 +1,21 @@
+//! The power list (权力清单): service items with their standard elements, the
+//! departments that implement them, and the decrees whose adjustments change the
+//! list over time.
+
+mod apply;
+mod code;
+mod decree;
+mod department;
+mod item;
+mod kind;
+
+pub use apply::{ApplyContext, Change, plan};
+pub use code::{BasicCode, ItemCode};
+pub use decree::{
+    Adjustment, AdjustmentKind, Decree, DecreeInput, DecreeNumber, DecreeStatus, NewDecree,
+};
+pub use department::Department;
+pub use item::{
+    Channel, DayCount, Fee, Item, ItemInput, LegalBasis, Material, MaterialForm, TimeLimit,
+};
+pub use kind::ItemKind;

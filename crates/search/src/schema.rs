@@ -1,0 +1,96 @@
+//! Index layout and the mapping from [`SearchDoc`] to a tantivy document.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{Index, TantivyDocument};
+
+use crate::SearchDoc;
+use crate::analyzer::{self, normalize};
+
+pub(crate) const CODE: &str = "code";
+
+/// Handles to every field, resolved once at construction.
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub code: Field,
+    pub name: Field,
+    pub name_exact: Field,
+    pub aliases: Field,
+    pub aliases_exact: Field,
+    pub materials: Field,
+    pub department: Field,
+    pub department_id: Field,
+    pub kind: Field,
+    pub level: Field,
+    pub division: Field,
+    pub channels: Field,
+    pub visits: Field,
+}
+
+pub(crate) fn build() -> (Schema, Fields) {
+    // Frequencies but no positions: queries are bags of terms, never phrases,
+    // so positions would only cost memory on a RAM index of ~300k items.
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::JIEBA)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+
+    let mut b = Schema::builder();
+    let fields = Fields {
+        // The code lives only in a fast column: hits and code-ordered listings
+        // read it from there, which is cheaper than the compressed doc store.
+        code: b.add_text_field(CODE, STRING | FAST),
+        name: b.add_text_field("name", text.clone()),
+        name_exact: b.add_text_field("name_exact", STRING),
+        aliases: b.add_text_field("aliases", text.clone()),
+        aliases_exact: b.add_text_field("aliases_exact", STRING),
+        materials: b.add_text_field("materials", text.clone()),
+        department: b.add_text_field("department", text),
+        department_id: b.add_i64_field("department_id", INDEXED),
+        kind: b.add_text_field("kind", STRING),
+        level: b.add_text_field("level", STRING),
+        division: b.add_text_field("division", STRING),
+        channels: b.add_text_field("channels", STRING),
+        visits: b.add_u64_field("visits", INDEXED),
+    };
+    (b.build(), fields)
+}
+
+pub(crate) fn register_analyzers(index: &Index) {
+    index.tokenizers().register(analyzer::JIEBA, analyzer::jieba());
+}
+
+pub(crate) fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(f.code, &d.code);
+    let name = normalize(&d.name);
+    doc.add_text(f.name_exact, exact_key(&name));
+    doc.add_text(f.name, name);
+    for alias in &d.aliases {
+        let alias = normalize(alias);
+        doc.add_text(f.aliases_exact, exact_key(&alias));
+        doc.add_text(f.aliases, alias);
+    }
+    for material in &d.materials {
+        doc.add_text(f.materials, normalize(material));
+    }
+    doc.add_text(f.department, normalize(&d.department));
+    doc.add_i64(f.department_id, d.department_id);
+    doc.add_text(f.kind, &d.kind);
+    doc.add_text(f.level, &d.level);
+    doc.add_text(f.division, &d.division);
+    for channel in &d.channels {
+        doc.add_text(f.channels, channel);
+    }
+    doc.add_u64(f.visits, u64::from(d.visits));
+    doc
+}
+
+/// Key for whole-value matching: whitespace carries no meaning in a Chinese
+/// item name, and removing it lets "结婚登记 怎么办" (fillers stripped to
+/// spaces) still equal 结婚登记.
+pub(crate) fn exact_key(normalized: &str) -> String {
+    normalized.split_whitespace().collect()
+}
