@@ -5,6 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::indexer::IndexWriterOptions;
+use tantivy::query::Query;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
 
 use crate::query::{self, Plan};
@@ -119,16 +120,12 @@ impl SearchIndex {
                     .collect();
                 Ok((hits, total))
             }
-            Plan::Ranked(query) => {
-                if limit == 0 {
-                    return Ok((Vec::new(), searcher.search(&query, &Count)?));
+            Plan::Ranked { strict, loose } => {
+                let (hits, total) = ranked(&searcher, strict.as_ref(), q.offset, limit)?;
+                if total > 0 {
+                    return Ok((hits, total));
                 }
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(q.offset)
-                    .order_by_score();
-                let (page, total) = searcher.search(&query, &(top, Count))?;
-                let hits = codes_of(&searcher, page)?;
-                Ok((hits, total))
+                ranked(&searcher, loose.as_ref(), q.offset, limit)
             }
         }
     }
@@ -147,7 +144,9 @@ impl SearchIndex {
         // The guarded value is `()`: a writer that panicked leaves nothing
         // half-updated behind this lock (tantivy rolls back uncommitted
         // work), so poisoning carries no information.
-        self.write.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.write
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn writer(&self, threads: usize, heap: usize) -> Result<IndexWriter, SearchError> {
@@ -173,10 +172,23 @@ impl SearchIndex {
     }
 }
 
-fn codes_of(
+fn ranked(
     searcher: &Searcher,
-    page: Vec<(f32, DocAddress)>,
-) -> Result<Vec<Hit>, SearchError> {
+    query: &dyn Query,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<Hit>, usize), SearchError> {
+    if limit == 0 {
+        return Ok((Vec::new(), searcher.search(query, &Count)?));
+    }
+    let top = TopDocs::with_limit(limit)
+        .and_offset(offset)
+        .order_by_score();
+    let (page, total) = searcher.search(query, &(top, Count))?;
+    Ok((codes_of(searcher, page)?, total))
+}
+
+fn codes_of(searcher: &Searcher, page: Vec<(f32, DocAddress)>) -> Result<Vec<Hit>, SearchError> {
     let mut columns: Vec<Option<StrColumn>> = vec![None; searcher.segment_readers().len()];
     let mut hits = Vec::with_capacity(page.len());
     for (score, addr) in page {

@@ -27,12 +27,10 @@ const MAX_TERMS: usize = 24;
 /// Where a term hits matters more than how often: the item's own name and
 /// the plain-language aliases describe the service, materials and the
 /// department only mention it.
-const FIELD_BOOSTS: [(FieldSel, f32); 4] = [
-    (FieldSel::Name, 3.0),
-    (FieldSel::Aliases, 2.5),
-    (FieldSel::Materials, 0.5),
-    (FieldSel::Department, 0.3),
-];
+const NAME_BOOST: f32 = 3.0;
+const ALIASES_BOOST: f32 = 2.5;
+const MATERIALS_BOOST: f32 = 0.5;
+const DEPARTMENT_BOOST: f32 = 0.3;
 
 /// A query equal to an item's whole name is the strongest signal there is;
 /// this boost has to outweigh any sum of per-term scores.
@@ -47,59 +45,49 @@ const SINGLE_CHAR_WEIGHT: f32 = 0.3;
 /// Expansion terms are slightly less certain than what the person typed.
 const EXPANSION_WEIGHT: f32 = 0.9;
 
-#[derive(Clone, Copy)]
-enum FieldSel {
-    Name,
-    Aliases,
-    Materials,
-    Department,
-}
-
-impl FieldSel {
-    fn field(self, f: &Fields) -> Field {
-        match self {
-            FieldSel::Name => f.name,
-            FieldSel::Aliases => f.aliases,
-            FieldSel::Materials => f.materials,
-            FieldSel::Department => f.department,
-        }
-    }
-}
-
 pub(crate) enum Plan {
     /// The text had nothing searchable (only punctuation, only stop words).
     Nothing,
     /// No text: list the items passing the filters, in code order.
     Listing(Box<dyn Query>),
-    /// Rank by relevance, best first.
-    Ranked(Box<dyn Query>),
+    /// Rank by relevance, best first. `strict` is tried first; `loose` only
+    /// when strict matches nothing.
+    Ranked {
+        strict: Box<dyn Query>,
+        loose: Box<dyn Query>,
+    },
 }
 
 pub(crate) fn plan(f: &Fields, q: &SearchQuery) -> Plan {
-    let filters = filters(f, q);
     if q.text.trim().is_empty() {
+        let filters = filters(f, q);
         return Plan::Listing(if filters.is_empty() {
             Box::new(AllQuery)
         } else {
             Box::new(BooleanQuery::intersection(filters))
         });
     }
-    let Some(text) = text_query(f, q.text) else {
+    let words = Words::of(q.text);
+    if words.is_empty() {
         return Plan::Nothing;
-    };
+    }
+    Plan::Ranked {
+        strict: filtered(words.strict(f), filters(f, q)),
+        loose: filtered(words.loose(f), filters(f, q)),
+    }
+}
+
+fn filtered(text: Box<dyn Query>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if filters.is_empty() {
-        return Plan::Ranked(text);
+        return text;
     }
     // Filters decide membership only; a constant zero score keeps them from
     // reordering hits (a rare division would otherwise add a large IDF).
-    let filter: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-        Box::new(BooleanQuery::intersection(filters)),
-        0.0,
-    ));
-    Plan::Ranked(Box::new(BooleanQuery::new(vec![
+    let filter = ConstScoreQuery::new(Box::new(BooleanQuery::intersection(filters)), 0.0);
+    Box::new(BooleanQuery::new(vec![
         (Occur::Must, text),
-        (Occur::Must, filter),
-    ])))
+        (Occur::Must, Box::new(filter)),
+    ]))
 }
 
 fn filters(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
@@ -155,6 +143,22 @@ impl WeightedTerms {
         }
     }
 
+    fn merge(&mut self, other: &WeightedTerms) {
+        for (term, weight) in other.iter() {
+            match self.weight.get_mut(term) {
+                Some(w) => *w = w.max(weight),
+                None => {
+                    self.weight.insert(term.to_owned(), weight);
+                    self.order.push(term.to_owned());
+                }
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
     fn iter(&self) -> impl Iterator<Item = (&str, f32)> {
         self.order
             .iter()
@@ -162,53 +166,151 @@ impl WeightedTerms {
     }
 }
 
-fn text_query(f: &Fields, raw: &str) -> Option<Box<dyn Query>> {
-    let capped: String = raw.chars().take(MAX_QUERY_CHARS).collect();
-    let normalized = normalize(&capped);
-    let stripped = strip_fillers(&normalized);
+/// The analyzed text of one query.
+struct Words {
+    /// What the person typed, fillers and stop words removed.
+    typed: WeightedTerms,
+    /// One entry per official phrase the synonym table expanded to.
+    phrases: Vec<WeightedTerms>,
+    /// Whole-query keys for exact name/alias matches.
+    exact: Vec<String>,
+    /// Official phrases that may be whole item names.
+    expanded_names: Vec<&'static str>,
+}
 
-    let mut terms = WeightedTerms::default();
-    for term in analyzer::terms(&stripped) {
-        terms.add(term, 1.0);
-    }
-    let mut expanded_names = Vec::new();
-    for official in expansions(&normalized) {
-        for term in analyzer::terms(official) {
-            terms.add(term, EXPANSION_WEIGHT);
+impl Words {
+    fn of(raw: &str) -> Words {
+        let capped: String = raw.chars().take(MAX_QUERY_CHARS).collect();
+        let normalized = normalize(&capped);
+        let stripped = strip_fillers(&normalized);
+
+        let mut typed = WeightedTerms::default();
+        for term in analyzer::terms(&stripped) {
+            typed.add(term, 1.0);
         }
-        expanded_names.extend(official.split_whitespace());
-    }
-
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (term, weight) in terms.iter() {
-        for (sel, field_boost) in FIELD_BOOSTS {
-            let term = Term::from_field_text(sel.field(f), term);
-            clauses.push(should(term, IndexRecordOption::WithFreqs, weight * field_boost));
+        let mut phrases = Vec::new();
+        let mut expanded_names = Vec::new();
+        for official in expansions(&normalized) {
+            for phrase in official.split_whitespace() {
+                let mut terms = WeightedTerms::default();
+                for term in analyzer::terms(phrase) {
+                    terms.add(term, EXPANSION_WEIGHT);
+                }
+                phrases.push(terms);
+                expanded_names.push(phrase);
+            }
+        }
+        let mut exact = vec![exact_key(&normalized), exact_key(&stripped)];
+        exact.dedup();
+        exact.retain(|k| analyzer::is_word(k));
+        Words {
+            typed,
+            phrases,
+            exact,
+            expanded_names,
         }
     }
 
-    let mut exact = vec![exact_key(&normalized), exact_key(&stripped)];
-    exact.dedup();
-    exact.retain(|k| analyzer::is_word(k));
-    for key in &exact {
-        let name = Term::from_field_text(f.name_exact, key);
-        clauses.push(should(name, IndexRecordOption::Basic, EXACT_NAME_BOOST));
-        let alias = Term::from_field_text(f.aliases_exact, key);
-        clauses.push(should(alias, IndexRecordOption::Basic, EXACT_ALIAS_BOOST));
-    }
-    for name in expanded_names {
-        let name = Term::from_field_text(f.name_exact, name);
-        clauses.push(should(name, IndexRecordOption::Basic, EXPANDED_NAME_BOOST));
+    fn is_empty(&self) -> bool {
+        self.typed.len() == 0 && self.phrases.iter().all(|p| p.len() == 0) && self.exact.is_empty()
     }
 
-    if clauses.is_empty() {
-        None
-    } else {
-        Some(Box::new(BooleanQuery::new(clauses)))
+    fn all_terms(&self) -> WeightedTerms {
+        let mut all = WeightedTerms::default();
+        all.merge(&self.typed);
+        for phrase in &self.phrases {
+            all.merge(phrase);
+        }
+        all
+    }
+
+    /// Items whose name or aliases carry at least half of the typed words,
+    /// or all words of one expanded official phrase, or that equal the query
+    /// exactly. Materials and department then only add to the score: a word
+    /// merely mentioned in a material list (证明, 登记) must not make an
+    /// item count as a match, or totals balloon to most of the catalog.
+    fn strict(&self, f: &Fields) -> Box<dyn Query> {
+        let mut primary = self.exact_clauses(f);
+        let n = self.typed.len();
+        if n > 0 {
+            let group = named_terms(f, &self.typed);
+            primary.push(should(Box::new(
+                BooleanQuery::with_minimum_required_clauses(group, n.div_ceil(2)),
+            )));
+        }
+        for phrase in self.phrases.iter().filter(|p| p.len() > 0) {
+            primary.push(should(Box::new(BooleanQuery::intersection(
+                named_terms(f, phrase).into_iter().map(|(_, q)| q).collect(),
+            ))));
+        }
+        let all = self.all_terms();
+        let mut secondary = Vec::new();
+        for (term, weight) in all.iter() {
+            secondary.push(term_clause(f.materials, term, weight * MATERIALS_BOOST));
+            secondary.push(term_clause(f.department, term, weight * DEPARTMENT_BOOST));
+        }
+        let mut clauses = vec![(
+            Occur::Must,
+            Box::new(BooleanQuery::new(primary)) as Box<dyn Query>,
+        )];
+        if !secondary.is_empty() {
+            clauses.push(should(Box::new(BooleanQuery::new(secondary))));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Any word in any field: the fallback that still finds an item by a
+    /// material or department name when no item name fits.
+    fn loose(&self, f: &Fields) -> Box<dyn Query> {
+        let mut clauses = self.exact_clauses(f);
+        for (term, weight) in self.all_terms().iter() {
+            clauses.push(term_clause(f.name, term, weight * NAME_BOOST));
+            clauses.push(term_clause(f.aliases, term, weight * ALIASES_BOOST));
+            clauses.push(term_clause(f.materials, term, weight * MATERIALS_BOOST));
+            clauses.push(term_clause(f.department, term, weight * DEPARTMENT_BOOST));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn exact_clauses(&self, f: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses = Vec::new();
+        for key in &self.exact {
+            clauses.push(exact_clause(f.name_exact, key, EXACT_NAME_BOOST));
+            clauses.push(exact_clause(f.aliases_exact, key, EXACT_ALIAS_BOOST));
+        }
+        for name in &self.expanded_names {
+            clauses.push(exact_clause(f.name_exact, name, EXPANDED_NAME_BOOST));
+        }
+        clauses
     }
 }
 
-fn should(term: Term, option: IndexRecordOption, boost: f32) -> (Occur, Box<dyn Query>) {
-    let q = Box::new(TermQuery::new(term, option));
-    (Occur::Should, Box::new(BoostQuery::new(q, boost)))
+/// One clause per term, matching it in the name or the aliases.
+fn named_terms(f: &Fields, terms: &WeightedTerms) -> Vec<(Occur, Box<dyn Query>)> {
+    terms
+        .iter()
+        .map(|(term, weight)| {
+            should(Box::new(BooleanQuery::new(vec![
+                term_clause(f.name, term, weight * NAME_BOOST),
+                term_clause(f.aliases, term, weight * ALIASES_BOOST),
+            ])))
+        })
+        .collect()
+}
+
+fn term_clause(field: Field, text: &str, boost: f32) -> (Occur, Box<dyn Query>) {
+    let term = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    should(Box::new(BoostQuery::new(Box::new(term), boost)))
+}
+
+fn exact_clause(field: Field, text: &str, boost: f32) -> (Occur, Box<dyn Query>) {
+    let term = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic);
+    should(Box::new(BoostQuery::new(Box::new(term), boost)))
+}
+
+fn should(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Should, q)
 }

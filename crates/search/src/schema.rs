@@ -59,7 +59,9 @@ pub(crate) fn build() -> (Schema, Fields) {
 }
 
 pub(crate) fn register_analyzers(index: &Index) {
-    index.tokenizers().register(analyzer::JIEBA, analyzer::jieba());
+    index
+        .tokenizers()
+        .register(analyzer::JIEBA, analyzer::jieba());
 }
 
 pub(crate) fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {

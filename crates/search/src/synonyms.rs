@@ -11,7 +11,15 @@
 /// (我想开饭店 → 开饭店).
 pub(crate) const SYNONYMS: &[(&[&str], &str)] = &[
     (
-        &["开饭店", "开餐馆", "开饭馆", "开餐厅", "开小吃店", "开面馆", "开奶茶店"],
+        &[
+            "开饭店",
+            "开餐馆",
+            "开饭馆",
+            "开餐厅",
+            "开小吃店",
+            "开面馆",
+            "开奶茶店",
+        ],
         "食品经营 餐饮",
     ),
     (&["卖烟", "卖香烟", "烟酒店"], "烟草专卖零售"),
@@ -29,7 +37,10 @@ pub(crate) const SYNONYMS: &[(&[&str], &str)] = &[
     (&["取公积金", "提公积金"], "住房公积金提取"),
     (&["开药店", "开药房"], "药品零售"),
     (&["开公司", "注册公司"], "企业设立登记"),
-    (&["开旅馆", "开酒店", "开宾馆"], "公共场所卫生许可 特种行业许可"),
+    (
+        &["开旅馆", "开酒店", "开宾馆"],
+        "公共场所卫生许可 特种行业许可",
+    ),
     (&["开车", "学车", "驾照"], "机动车驾驶证"),
 ];
 
@@ -37,6 +48,7 @@ pub(crate) const SYNONYMS: &[(&[&str], &str)] = &[
 /// query text (longest first, so 怎么办 goes before 怎么) so that
 /// "生孩子要办什么" is searched as "生孩子". They stay in the text used for
 /// exact-name matching, so an item whose name contains one is still found.
+#[rustfmt::skip]
 pub(crate) const FILLERS: &[&str] = &[
     "要办什么", "需要什么", "怎么办理", "如何办理", "在哪里办", "在哪办", "怎么办", "要什么",
     "办什么", "哪些", "手续", "需要", "我想", "我要", "想要", "办理", "如何", "怎么", "怎样",
@@ -46,8 +58,8 @@ pub(crate) const FILLERS: &[&str] = &[
 /// Single-character words jieba leaves behind in colloquial questions; each
 /// would otherwise match thousands of items through unrelated materials.
 pub(crate) const STOP_TERMS: &[&str] = &[
-    "的", "了", "吗", "呢", "啊", "吧", "呀", "我", "你", "要", "想", "办", "去", "在", "和",
-    "与", "及", "是", "有", "个", "给", "把", "被", "也", "都", "就", "还", "又", "或",
+    "的", "了", "吗", "呢", "啊", "吧", "呀", "我", "你", "要", "想", "办", "去", "在", "和", "与",
+    "及", "是", "有", "个", "给", "把", "被", "也", "都", "就", "还", "又", "或",
 ];
 
 /// Expansion terms for every colloquial phrase contained in `normalized`.
@@ -60,9 +72,9 @@ pub(crate) fn expansions(normalized: &str) -> impl Iterator<Item = &'static str>
 
 /// `normalized` with every filler word replaced by a space.
 pub(crate) fn strip_fillers(normalized: &str) -> String {
-    FILLERS
-        .iter()
-        .fold(normalized.to_owned(), |text, filler| text.replace(filler, " "))
+    FILLERS.iter().fold(normalized.to_owned(), |text, filler| {
+        text.replace(filler, " ")
+    })
 }
 
 #[cfg(test)]
@@ -92,7 +104,12 @@ mod tests {
     #[test]
     fn question_is_reduced_to_its_subject() {
         assert_eq!(strip_fillers("生孩子要办什么").trim(), "生孩子");
-        assert_eq!(strip_fillers("我想开饭店需要哪些手续").split_whitespace().collect::<Vec<_>>(), ["开饭店"]);
+        assert_eq!(
+            strip_fillers("我想开饭店需要哪些手续")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["开饭店"]
+        );
     }
 
     #[test]

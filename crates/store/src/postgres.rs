@@ -1,0 +1,39 @@
+//! PostgreSQL: the same schema for deployments with several `bianli serve`
+//! processes on one database. Writers serialise on one advisory lock per
+//! transaction, so two decrees never plan against the same stale list.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+use crate::Backend;
+
+/// The advisory lock key for catalog and identity writes ("bianli" in ASCII).
+const WRITE_LOCK: i64 = 0x6269_616e_6c69;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+crate::sql::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);
