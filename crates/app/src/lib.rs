@@ -1,1 +1,84 @@
-//! placeholder
+//! Bianli's use cases: one function per thing a user does, each authorised here
+//! and carried out as one store transaction with its event. The CLI and the web
+//! call these and nothing below them.
+//!
+//! Owns: authorisation, password and token handling, keeping the search index in
+//! step with the database, demo seeding. Must not depend on HTTP or HTML.
+
+pub mod catalog;
+mod error;
+pub mod identity;
+mod index;
+pub mod seed;
+
+use std::sync::Arc;
+
+use bianli_store::Store;
+use chrono::{DateTime, Utc};
+
+pub use bianli_store as store;
+pub use error::AppError;
+pub use identity::Actor;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Everything a use case needs, cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) index: Arc<index::Index>,
+    clock: fn() -> DateTime<Utc>,
+}
+
+impl App {
+    /// Opens the database, runs migrations and builds the search index from it.
+    pub async fn open(db_url: &str) -> Result<App> {
+        let store = bianli_store::connect(db_url).await?;
+        let index = Arc::new(index::Index::new()?);
+        let app = App {
+            store,
+            index,
+            clock: Utc::now,
+        };
+        app.index.rebuild(&*app.store).await?;
+        Ok(app)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        // Deadlines and effective dates are China Standard Time dates.
+        (self.now() + chrono::Duration::hours(8)).date_naive()
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    /// Department names by id (cached; refreshed when reference data loads).
+    pub async fn department_names(&self) -> Arc<std::collections::HashMap<i64, String>> {
+        self.index.department_names().await
+    }
+
+    /// Brings the search index up to date with events other processes wrote.
+    pub async fn follow(&self) -> Result<()> {
+        self.index.follow(&*self.store).await
+    }
+
+    /// Starts the background task that keeps derived state in step with the
+    /// database when several processes share it.
+    pub fn spawn_follower(&self) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.follow().await {
+                    tracing::warn!(error = %e, "following events failed; retrying");
+                }
+            }
+        });
+    }
+}

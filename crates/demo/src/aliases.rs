@@ -161,11 +161,19 @@ mod tests {
 
     #[test]
     fn every_alias_names_a_real_item() {
-        let names: Vec<&str> = COMMON.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+        let names: Vec<&str> = COMMON
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next())
+            .collect();
         for (name, aliases) in ALIASES {
             assert!(names.contains(name), "{name} is not in common_items.csv");
             assert!(aliases.len() <= 20);
-            assert!(aliases.iter().all(|a| !a.is_empty() && a.chars().count() <= 30 && a != name));
+            assert!(
+                aliases
+                    .iter()
+                    .all(|a| !a.is_empty() && a.chars().count() <= 30 && a != name)
+            );
         }
         assert!(for_item("食品经营许可").contains(&"开饭店"));
     }

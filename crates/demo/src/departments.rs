@@ -13,12 +13,13 @@
 //! * 省国资委 (直属特设机构);
 //! * 12 of the 14 直属机构, leaving out 省机关事务管理局 and 省扶贫开发办公室
 //!   (internal service and programme coordination, no licensing or enforcement);
-//! * 7 部门管理机构 with licensing or enforcement powers: 粮食局, 畜牧水产局,
-//!   中医药管理局, 文物局, 煤炭管理局, 国防科技工业局, 测绘地理信息局 (leaving out
-//!   监狱管理局, 戒毒管理局, 公务员局 and 外国专家局's parent question aside);
+//! * 8 部门管理机构 with licensing or enforcement powers: 粮食局, 畜牧水产局,
+//!   中医药管理局, 文物局, 煤炭管理局, 国防科技工业局, 测绘地理信息局 and 外国专家局
+//!   (外国人来华工作许可 in 2017), leaving out 监狱管理局, 戒毒管理局 and 公务员局
+//!   (their powers are over inmates and civil servants);
 //! * 省政府法制办公室 (行政复议) and 省政府金融工作办公室 (小额贷款公司、融资性担保
-//!   公司 approvals), 省外国专家局 (外国人来华工作许可 in 2017), and 省邮政管理局,
-//!   a vertically managed body whose 快递业务经营许可 the provincial list carries.
+//!   公司 approvals), and 省邮政管理局, a vertically managed body whose 快递业务
+//!   经营许可 the demo's provincial list carries.
 //!
 //! Left out besides: 研究室, 参事室, 发展研究中心, 信访局, 供销合作总社, 地质矿产勘查
 //! 开发局, 国家税务局, 气象局, 烟草专卖局, 通信管理局, 水库移民开发管理局, 口岸办公室,
@@ -284,22 +285,46 @@ mod tests {
             .filter(|d| d.division.as_str() == "430000")
             .collect();
         assert_eq!(province.len(), 46);
-        let names: Vec<&str> = LIST_2017.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+        let names: Vec<&str> = LIST_2017
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next())
+            .collect();
         for d in &province {
-            assert!(names.contains(&d.name.as_str()), "{} is not in the 2017 list", d.name);
+            assert!(
+                names.contains(&d.name.as_str()),
+                "{} is not in the 2017 list",
+                d.name
+            );
             assert_eq!(format!("湖南省{}", d.kind), d.name);
         }
         assert!(province.iter().any(|d| d.name == "湖南省工商行政管理局"));
         assert!(province.iter().any(|d| d.name == "湖南省质量技术监督局"));
-        assert!(province.iter().any(|d| d.name == "湖南省食品药品监督管理局"));
+        assert!(
+            province
+                .iter()
+                .any(|d| d.name == "湖南省食品药品监督管理局")
+        );
     }
 
     #[test]
     fn cities_and_counties_have_merged_market_regulators() {
         let dir = Directory::build(&divisions::load());
-        assert!(dir.departments.iter().any(|d| d.name == "长沙市市场监督管理局"));
-        assert!(dir.departments.iter().any(|d| d.name == "芙蓉区市场监督管理局"));
-        assert!(!dir.departments.iter().any(|d| d.name == "长沙市工商行政管理局"));
+        assert!(
+            dir.departments
+                .iter()
+                .any(|d| d.name == "长沙市市场监督管理局")
+        );
+        assert!(
+            dir.departments
+                .iter()
+                .any(|d| d.name == "芙蓉区市场监督管理局")
+        );
+        assert!(
+            !dir.departments
+                .iter()
+                .any(|d| d.name == "长沙市工商行政管理局")
+        );
         let ids: Vec<i64> = dir.departments.iter().map(|d| d.id).collect();
         assert_eq!(ids, (1..=dir.departments.len() as i64).collect::<Vec<_>>());
     }

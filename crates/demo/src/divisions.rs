@@ -14,7 +14,11 @@ pub(crate) fn load() -> Vec<Division> {
         .filter(|l| !l.is_empty())
         .map(|line| {
             let f: Vec<&str> = line.split(',').map(str::trim).collect();
-            assert_eq!(f.len(), 4, "embedded data: hunan_divisions.csv has 4 columns: {line}");
+            assert_eq!(
+                f.len(),
+                4,
+                "embedded data: hunan_divisions.csv has 4 columns: {line}"
+            );
             let code = DivisionCode::parse(f[0]).expect("embedded data: a division code");
             let level = Level::parse(f[2]).expect("embedded data: a division level");
             let parent = (!f[3].is_empty())

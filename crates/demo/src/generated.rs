@@ -58,13 +58,25 @@ const LICENCE: &[Template] = &[
     t("{o}许可注销", OtherPower, Profile::Withdraw),
     t("对未取得许可擅自从事{o}的处罚", Penalty, Profile::Penalty),
     t("对超越许可范围从事{o}的处罚", Penalty, Profile::Penalty),
-    t("对以欺骗、贿赂等不正当手段取得{o}许可的处罚", Penalty, Profile::Penalty),
+    t(
+        "对以欺骗、贿赂等不正当手段取得{o}许可的处罚",
+        Penalty,
+        Profile::Penalty,
+    ),
     t("对{o}活动的监督检查", Inspection, Profile::Inspection),
-    t("查封、扣押非法从事{o}的场所、工具和物品", Coercion, Profile::Coercion),
+    t(
+        "查封、扣押非法从事{o}的场所、工具和物品",
+        Coercion,
+        Profile::Coercion,
+    ),
     t("{o}许可证补办", PublicService, Profile::Reissue),
     t("对{o}活动中提供虚假材料的处罚", Penalty, Profile::Penalty),
     t("{o}许可证年度核验", Inspection, Profile::AnnualCheck),
-    t("对{o}活动中拒不接受监督检查的处罚", Penalty, Profile::Penalty),
+    t(
+        "对{o}活动中拒不接受监督检查的处罚",
+        Penalty,
+        Profile::Penalty,
+    ),
 ];
 
 const CREDENTIAL: &[Template] = &[
@@ -72,7 +84,11 @@ const CREDENTIAL: &[Template] = &[
     t("{o}资格证书换发", OtherPower, Profile::Reissue),
     t("{o}资格证书补发", PublicService, Profile::Reissue),
     t("{o}注册", Licensing, Profile::Register),
-    t("对{o}伪造、涂改、出借资格证书的处罚", Penalty, Profile::Penalty),
+    t(
+        "对{o}伪造、涂改、出借资格证书的处罚",
+        Penalty,
+        Profile::Penalty,
+    ),
     t("对{o}违反从业规范的处罚", Penalty, Profile::Penalty),
     t("{o}从业行为监督检查", Inspection, Profile::Inspection),
     t("{o}继续教育学时登记", PublicService, Profile::Query),
@@ -89,7 +105,11 @@ const PROJECT: &[Template] = &[
     t("{o}质量和安全监督检查", Inspection, Profile::Inspection),
     t("对{o}违反质量安全管理规定的处罚", Penalty, Profile::Penalty),
     t("{o}初步设计审批", Licensing, Profile::Project),
-    t("对{o}招标投标活动的监督检查", Inspection, Profile::Inspection),
+    t(
+        "对{o}招标投标活动的监督检查",
+        Inspection,
+        Profile::Inspection,
+    ),
     t("对{o}擅自变更设计的处罚", Penalty, Profile::Penalty),
 ];
 
@@ -107,7 +127,11 @@ const MATTER: &[Template] = &[
     t("{o}违法行为举报奖励", Reward, Profile::Reward),
     t("{o}信息查询", PublicService, Profile::Query),
     t("{o}政策咨询", PublicService, Profile::Consult),
-    t("对{o}中隐瞒真实情况、弄虚作假的处罚", Penalty, Profile::Penalty),
+    t(
+        "对{o}中隐瞒真实情况、弄虚作假的处罚",
+        Penalty,
+        Profile::Penalty,
+    ),
     t("{o}专项整治检查", Inspection, Profile::Inspection),
     t("{o}投诉举报受理", PublicService, Profile::Complaint),
     t("{o}先进单位和个人表彰", Reward, Profile::Honour),

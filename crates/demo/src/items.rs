@@ -38,7 +38,11 @@ pub(crate) fn rows() -> Vec<Row> {
         .map(|line| {
             // No field is quoted and none holds a comma.
             let f: Vec<&str> = line.split(',').map(str::trim).collect();
-            assert_eq!(f.len(), 8, "embedded data: common_items.csv has 8 columns: {line}");
+            assert_eq!(
+                f.len(),
+                8,
+                "embedded data: common_items.csv has 8 columns: {line}"
+            );
             let num = |s: &str| -> Option<u16> {
                 (!s.is_empty()).then(|| s.parse().expect("embedded data: a number of days"))
             };
@@ -98,9 +102,16 @@ pub(crate) fn input(row: &Row) -> ItemInput {
     let (fee_fen, fee_basis) = fee(row.name);
     ItemInput {
         name: row.name.to_string(),
-        aliases: aliases::for_item(row.name).iter().map(|a| a.to_string()).collect(),
+        aliases: aliases::for_item(row.name)
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
         kind: row.kind.zh().to_string(),
-        legal_basis: if basis.is_empty() { vec![] } else { vec![basis.to_string()] },
+        legal_basis: if basis.is_empty() {
+            vec![]
+        } else {
+            vec![basis.to_string()]
+        },
         statutory_days: limit.map(|l| i64::from(l.days)),
         statutory_unit: limit.map(|l| match l.unit {
             DayCount::Working => "working".to_string(),
@@ -126,7 +137,8 @@ fn default_promised(row: &Row, limit: Option<TimeLimit>, rng: &mut Rng) -> u16 {
         let floor = limit.as_working_days_floor();
         return (floor / 2).clamp(1.min(floor), floor);
     }
-    if row.name.contains("违法行为处理") || row.name.contains("查询") || row.name.contains("优待证") {
+    if row.name.contains("违法行为处理") || row.name.contains("查询") || row.name.contains("优待证")
+    {
         return 0;
     }
     match row.kind {
@@ -162,7 +174,10 @@ fn channels(name: &str, kind: ItemKind, visits: u8) -> Vec<String> {
     {
         c.push("mobile");
     }
-    if ["查询", "打印", "社会保障卡", "公积金"].iter().any(|k| name.contains(k)) {
+    if ["查询", "打印", "社会保障卡", "公积金"]
+        .iter()
+        .any(|k| name.contains(k))
+    {
         c.push("kiosk");
     }
     if name.contains("投诉") || name.contains("举报") {
@@ -172,7 +187,13 @@ fn channels(name: &str, kind: ItemKind, visits: u8) -> Vec<String> {
 }
 
 /// Prerequisites, post-approval links and the chain an item belongs to.
-fn links(name: &str) -> (&'static [&'static str], &'static [&'static str], Option<&'static str>) {
+fn links(
+    name: &str,
+) -> (
+    &'static [&'static str],
+    &'static [&'static str],
+    Option<&'static str>,
+) {
     match name {
         "建筑工程施工许可证核发" => (&["建设工程规划许可证核发"], &[], None),
         "商品房预售许可" => (&["建筑工程施工许可证核发"], &[], None),
@@ -182,15 +203,21 @@ fn links(name: &str) -> (&'static [&'static str], &'static [&'static str], Optio
             &["公章刻制审批", "税务登记", "单位社会保险登记"],
             Some("开办企业"),
         ),
-        "企业名称预先核准" | "公章刻制审批" | "税务登记" | "单位社会保险登记" | "住房公积金单位缴存登记" => {
-            (&[], &[], Some("开办企业"))
-        }
+        "企业名称预先核准"
+        | "公章刻制审批"
+        | "税务登记"
+        | "单位社会保险登记"
+        | "住房公积金单位缴存登记" => (&[], &[], Some("开办企业")),
         "个体工商户设立登记" => (&[], &["食品经营许可"], Some("开办餐饮店")),
         "食品经营许可" | "公众聚集场所投入使用、营业前消防安全检查" | "设置大型户外广告审批" => {
             (&[], &[], Some("开办餐饮店"))
         }
-        "出生医学证明办理" | "出生登记" | "预防接种证办理" => (&[], &[], Some("新生儿出生")),
-        "国有建设用地使用权及房屋所有权转移登记" | "契税征收" => (&[], &[], Some("二手房交易")),
+        "出生医学证明办理" | "出生登记" | "预防接种证办理" => {
+            (&[], &[], Some("新生儿出生"))
+        }
+        "国有建设用地使用权及房屋所有权转移登记" | "契税征收" => {
+            (&[], &[], Some("二手房交易"))
+        }
         _ => (&[], &[], None),
     }
 }
@@ -215,7 +242,10 @@ mod tests {
         let rows = rows();
         assert_eq!(rows.len(), 296);
         let at = |l: Level| rows.iter().filter(|r| r.level == l).count();
-        assert_eq!((at(Level::Province), at(Level::City), at(Level::County)), (35, 48, 213));
+        assert_eq!(
+            (at(Level::Province), at(Level::City), at(Level::County)),
+            (35, 48, 213)
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! Real: the divisions, the provincial department names, the 296 common items
 //! of `data/common_items.csv` with their kinds, bases and limits, and the three
 //! items the April 2017 decree names. Generated: every other item (realistic
-//! names, laws cited by name only), all decree numbers (see [`reform`]'s table:
+//! names, laws cited by name only), all decree numbers (see the table in `reform.rs`:
 //! every number is a demo one and every title says 演示), and which items each
 //! decree touches.
 //!
@@ -23,7 +23,7 @@ mod items;
 mod materials;
 mod powers;
 mod prng;
-pub mod reform;
+mod reform;
 
 use bianli_domain::catalog::{Adjustment, Department, NewDecree};
 use bianli_domain::division::Division;

@@ -105,13 +105,16 @@ struct Candidate {
 
 fn candidates(family: usize, taken: &mut BTreeSet<String>) -> Vec<Candidate> {
     let key = FAMILIES[family].key;
-    let subjects = generated::subjects(key).unwrap_or_else(|| panic!("embedded data: subjects of {key}"));
+    let subjects =
+        generated::subjects(key).unwrap_or_else(|| panic!("embedded data: subjects of {key}"));
     let mut out = Vec::new();
     for cat in CATS {
         for (object_index, raw) in subjects.objects(cat).iter().enumerate() {
             let (object, law) = generated::split_object(subjects, raw);
             for (template, t) in generated::templates(cat).iter().enumerate() {
-                let name = t.pattern.replace("{o}", object);
+                // An object that is itself an activity (`风景名胜区内建设活动`) takes
+                // the templates' `活动` once.
+                let name = t.pattern.replace("{o}", object).replace("活动活动", "活动");
                 if !taken.insert(name.clone()) {
                     continue;
                 }
@@ -136,7 +139,10 @@ fn candidates(family: usize, taken: &mut BTreeSet<String>) -> Vec<Candidate> {
 /// remainder), never above a family's capacity.
 fn allocate(total: usize, caps: &[usize]) -> Vec<usize> {
     let sum: usize = caps.iter().sum();
-    assert!(total <= sum, "embedded data: {total} generated items wanted, {sum} possible");
+    assert!(
+        total <= sum,
+        "embedded data: {total} generated items wanted, {sum} possible"
+    );
     let mut out: Vec<usize> = caps.iter().map(|c| total * c / sum.max(1)).collect();
     let mut rest: Vec<(usize, usize)> = caps
         .iter()
@@ -167,11 +173,18 @@ fn terms(c: &Candidate, rng: &mut Rng) -> (Option<(u16, DayCount)>, u16, u8, Vec
         if rng.percent(30) {
             ch.push("mobile");
         }
-        return (Some((20, DayCount::Working)), rng.pick(&[5, 7, 10, 12, 15]), visits, ch);
+        return (
+            Some((20, DayCount::Working)),
+            rng.pick(&[5, 7, 10, 12, 15]),
+            visits,
+            ch,
+        );
     }
     match c.profile {
         // 行政强制法 §25: 查封、扣押 last at most 30 日.
-        P::Coercion if c.name.starts_with("查封") => (Some((30, DayCount::Calendar)), 20, 1, vec!["hall"]),
+        P::Coercion if c.name.starts_with("查封") => {
+            (Some((30, DayCount::Calendar)), 20, 1, vec!["hall"])
+        }
         P::Coercion => (None, 0, 1, vec!["hall"]),
         P::Penalty => (None, 30, 1, vec!["hall"]),
         P::Inspection => (None, rng.pick(&[10, 15, 20]), 1, vec!["hall"]),
@@ -191,14 +204,24 @@ fn terms(c: &Candidate, rng: &mut Rng) -> (Option<(u16, DayCount)>, u16, u8, Vec
             (None, 0, visits, vec!["hall", "web"])
         }
         P::LevyRelief => (None, 10, 1, vec!["hall", "web"]),
-        P::Benefit => (None, rng.pick(&[10, 15, 20]), 1, vec!["hall", "web", "mobile"]),
+        P::Benefit => (
+            None,
+            rng.pick(&[10, 15, 20]),
+            1,
+            vec!["hall", "web", "mobile"],
+        ),
         P::BenefitCheck => (None, rng.pick(&[5, 10]), 1, vec!["hall", "web"]),
         P::Dispute if c.kind == ItemKind::Adjudication => (None, 60, 2, vec!["hall"]),
         P::Dispute => (None, 30, 1, vec!["hall"]),
         P::Record => (None, rng.pick(&[3, 5, 7]), 1, vec!["hall", "web"]),
         P::Filing | P::Withdraw => {
             let visits = if rng.percent(40) { 0 } else { 1 };
-            (None, rng.pick(&[0, 1, 3]), visits, vec!["hall", "web", "mobile"])
+            (
+                None,
+                rng.pick(&[0, 1, 3]),
+                visits,
+                vec!["hall", "web", "mobile"],
+            )
         }
         P::Reissue => (None, rng.pick(&[1, 3, 5]), 1, vec!["hall", "web"]),
         P::Acceptance => (None, rng.pick(&[10, 15]), 1, vec!["hall", "web"]),
@@ -254,9 +277,8 @@ pub(crate) fn build() -> Vec<Power> {
     let mut real = [0usize; 3];
 
     for row in items::rows() {
-        let family = family_of_row(row.department_kind, row.name).unwrap_or_else(|| {
-            panic!("embedded data: no 2017 body for `{}`", row.department_kind)
-        });
+        let family = family_of_row(row.department_kind, row.name)
+            .unwrap_or_else(|| panic!("embedded data: no 2017 body for `{}`", row.department_kind));
         let basic = serials.next(row.kind);
         let item = place(items::input(&row), &basic);
         // 县 items are handled by counties and, for their urban districts, by cities.
@@ -291,7 +313,9 @@ pub(crate) fn build() -> Vec<Power> {
         real[0] += 1;
     }
 
-    let pools: Vec<Vec<Candidate>> = (0..FAMILIES.len()).map(|f| candidates(f, &mut names)).collect();
+    let pools: Vec<Vec<Candidate>> = (0..FAMILIES.len())
+        .map(|f| candidates(f, &mut names))
+        .collect();
     let totals = [
         PROVINCE_BASELINE - real[0],
         CITY_FULL - real[1],
@@ -303,7 +327,11 @@ pub(crate) fn build() -> Vec<Power> {
                 .iter()
                 .zip(&pools)
                 .map(|(fam, pool)| {
-                    if fam.kind_at(Level::ALL[l]).is_some() { pool.len() } else { 0 }
+                    if fam.kind_at(Level::ALL[l]).is_some() {
+                        pool.len()
+                    } else {
+                        0
+                    }
                 })
                 .collect();
             allocate(totals[l], &caps)

@@ -66,14 +66,18 @@ mod tests {
 
     #[test]
     fn streams_are_stable_and_distinct() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = Rng::for_label("430100");
-            move |_| r.next_u64()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = Rng::for_label("430100");
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::for_label("430100");
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::for_label("430100");
+                move |_| r.next_u64()
+            })
+            .collect();
         let mut c = Rng::for_label("430200");
         assert_eq!(a, b);
         assert_ne!(a[0], c.next_u64());

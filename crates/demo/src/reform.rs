@@ -22,7 +22,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use bianli_domain::catalog::{Adjustment, DecreeInput, Item, ItemCode, ItemKind, LegalBasis, NewDecree};
+use bianli_domain::catalog::{
+    Adjustment, DecreeInput, Item, ItemCode, ItemKind, LegalBasis, NewDecree,
+};
 use bianli_domain::division::{Division, Level};
 
 use crate::DemoDecree;
@@ -49,7 +51,11 @@ const INVEST: &str = "《国务院关于投资体制改革的决定》";
 
 /// The three items the April 2017 decree cancels by name.
 pub(crate) const APRIL_NAMED: [Special; 3] = [
-    s("机动车驾驶培训教练员从业资格认定", "交通", "《中华人民共和国道路运输条例》"),
+    s(
+        "机动车驾驶培训教练员从业资格认定",
+        "交通",
+        "《中华人民共和国道路运输条例》",
+    ),
     s("直销企业产品审批", "商务", "《直销管理条例》"),
     s("市县级电视台变更台标", "新广", "《广播电视管理条例》"),
 ];
@@ -136,6 +142,8 @@ fn header(h: &Header) -> NewDecree {
 /// for an adjustment.
 struct Listing<'a> {
     division: &'a Division,
+    /// The department of each family here, by family index.
+    departments: Vec<Option<i64>>,
     powers: Vec<usize>,
     taken: Vec<bool>,
 }
@@ -164,18 +172,20 @@ impl Builder<'_> {
     fn item(&self, listing: &Listing, slot: usize) -> Item {
         let p = &self.powers[listing.powers[slot]];
         let d = listing.division;
-        let kind = FAMILIES[p.family]
-            .kind_at(d.level)
-            .unwrap_or_else(|| panic!("embedded data: {} has no body at {}", FAMILIES[p.family].key, d.name));
-        let dept = self
-            .directory
-            .id(&d.code, kind)
-            .unwrap_or_else(|| panic!("embedded data: {}{kind} exists", d.name));
+        let dept = listing.departments[p.family].unwrap_or_else(|| {
+            panic!(
+                "embedded data: {} has no body at {}",
+                FAMILIES[p.family].key, d.name
+            )
+        });
         p.at(&d.code, dept)
     }
 
     fn code(&self, listing: &Listing, slot: usize) -> ItemCode {
-        self.powers[listing.powers[slot]].item.code.at(&listing.division.code)
+        self.powers[listing.powers[slot]]
+            .item
+            .code
+            .at(&listing.division.code)
     }
 
     fn merge(&self, listing: &Listing, m: &Merge) -> Adjustment {
@@ -222,8 +232,16 @@ impl Builder<'_> {
             powers.retain(|i| !dropped.contains(i));
         }
         let taken = vec![false; powers.len()];
+        let departments = FAMILIES
+            .iter()
+            .map(|f| {
+                f.kind_at(division.level)
+                    .and_then(|k| self.directory.id(&division.code, k))
+            })
+            .collect();
         Listing {
             division,
+            departments,
             powers,
             taken,
         }
@@ -237,9 +255,17 @@ impl Builder<'_> {
             if listing.taken[slot] || family.is_some_and(|f| f != p.family) {
                 continue;
             }
-            if let Origin::Generated { cat, object, template } = p.origin {
+            if let Origin::Generated {
+                cat,
+                object,
+                template,
+            } = p.origin
+            {
                 let c = CATS.iter().position(|x| *x == cat).unwrap_or(0);
-                groups.entry((p.family, c, object)).or_default().push((template, slot));
+                groups
+                    .entry((p.family, c, object))
+                    .or_default()
+                    .push((template, slot));
             }
         }
         let mut out = Vec::new();
@@ -269,7 +295,13 @@ impl Builder<'_> {
     }
 
     /// Up to `n` merges, marked taken.
-    fn take_merges(&self, listing: &mut Listing, family: Option<usize>, n: usize, rng: &mut Rng) -> Vec<Merge> {
+    fn take_merges(
+        &self,
+        listing: &mut Listing,
+        family: Option<usize>,
+        n: usize,
+        rng: &mut Rng,
+    ) -> Vec<Merge> {
         let mut pairs = self.mergeable(listing, family);
         rng.shuffle(&mut pairs);
         pairs.truncate(n);
@@ -282,7 +314,13 @@ impl Builder<'_> {
     }
 
     /// Exactly `n` untaken generated slots matching `pred`, marked taken.
-    fn take(&self, listing: &mut Listing, n: usize, rng: &mut Rng, pred: impl Fn(&Power) -> bool) -> Vec<usize> {
+    fn take(
+        &self,
+        listing: &mut Listing,
+        n: usize,
+        rng: &mut Rng,
+        pred: impl Fn(&Power) -> bool,
+    ) -> Vec<usize> {
         let mut eligible: Vec<usize> = (0..listing.powers.len())
             .filter(|s| !listing.taken[*s])
             .filter(|s| {
@@ -311,7 +349,12 @@ impl Builder<'_> {
             .powers
             .iter()
             .position(|p| self.powers[*p].item.name == name)
-            .unwrap_or_else(|| panic!("embedded data: {name} is listed at {}", listing.division.name));
+            .unwrap_or_else(|| {
+                panic!(
+                    "embedded data: {name} is listed at {}",
+                    listing.division.name
+                )
+            });
         listing.taken[slot] = true;
         slot
     }
@@ -349,7 +392,11 @@ fn target(division: &Division, baseline: usize) -> usize {
     }
 }
 
-pub(crate) fn decrees(divisions: &[Division], directory: &Directory, powers: &[Power]) -> Vec<DemoDecree> {
+pub(crate) fn decrees(
+    divisions: &[Division],
+    directory: &Directory,
+    powers: &[Power],
+) -> Vec<DemoDecree> {
     let b = Builder { powers, directory };
     let mut listings: Vec<Listing> = divisions.iter().map(|d| b.listing(d)).collect();
     let province = listings
@@ -378,7 +425,9 @@ pub(crate) fn decrees(divisions: &[Division], directory: &Directory, powers: &[P
         for (fam, n) in APRIL_DELEGATES {
             let f = family_index(fam);
             delegates.extend(b.take(l, n, &mut rng, |p| {
-                p.family == f && p.levels == [true, false, false] && p.item.kind == ItemKind::Licensing
+                p.family == f
+                    && p.levels == [true, false, false]
+                    && p.item.kind == ItemKind::Licensing
             }));
         }
         let mut cancels: Vec<usize> = APRIL_NAMED.iter().map(|s| b.named(l, s.name)).collect();
@@ -387,7 +436,9 @@ pub(crate) fn decrees(divisions: &[Division], directory: &Directory, powers: &[P
             cancels.extend(b.take(l, n, &mut rng, |p| p.family == f));
         }
         let investment: Vec<usize> = INVESTMENT.iter().map(|s| b.named(l, s.name)).collect();
-        let licensing = b.take(l, LICENSING_2016, &mut rng, |p| p.item.kind == ItemKind::Licensing);
+        let licensing = b.take(l, LICENSING_2016, &mut rng, |p| {
+            p.item.kind == ItemKind::Licensing
+        });
         ((cancels, delegates, merges), licensing, investment)
     };
 
@@ -416,25 +467,40 @@ pub(crate) fn decrees(divisions: &[Division], directory: &Directory, powers: &[P
     let mut first = Vec::new();
     let mut second = Vec::new();
     for (l, c) in listings.iter().zip(&cleanups) {
-        first.extend(c.first.iter().map(|s| Adjustment::Cancel { code: b.code(l, *s) }));
+        first.extend(c.first.iter().map(|s| Adjustment::Cancel {
+            code: b.code(l, *s),
+        }));
         second.extend(c.merges.iter().map(|m| b.merge(l, m)));
-        second.extend(c.second.iter().map(|s| Adjustment::Cancel { code: b.code(l, *s) }));
+        second.extend(c.second.iter().map(|s| Adjustment::Cancel {
+            code: b.code(l, *s),
+        }));
     }
 
     let p = &listings[province];
-    let cancel = |s: &usize| Adjustment::Cancel { code: b.code(p, *s) };
+    let cancel = |s: &usize| Adjustment::Cancel {
+        code: b.code(p, *s),
+    };
     let licensing: Vec<Adjustment> = licensing.iter().map(cancel).collect();
     let investment: Vec<Adjustment> = investment.iter().map(cancel).collect();
     let mut april_adjustments: Vec<Adjustment> = april.0.iter().map(cancel).collect();
-    april_adjustments.extend(april.1.iter().map(|s| Adjustment::Delegate { code: b.code(p, *s) }));
+    april_adjustments.extend(april.1.iter().map(|s| Adjustment::Delegate {
+        code: b.code(p, *s),
+    }));
     april_adjustments.extend(april.2.iter().map(|m| b.merge(p, m)));
 
-    [baseline, first, second, licensing, investment, april_adjustments]
-        .into_iter()
-        .zip(HEADERS.iter())
-        .map(|(adjustments, h)| DemoDecree {
-            decree: header(h),
-            adjustments,
-        })
-        .collect()
+    [
+        baseline,
+        first,
+        second,
+        licensing,
+        investment,
+        april_adjustments,
+    ]
+    .into_iter()
+    .zip(HEADERS.iter())
+    .map(|(adjustments, h)| DemoDecree {
+        decree: header(h),
+        adjustments,
+    })
+    .collect()
 }

@@ -9,6 +9,7 @@
 
 mod catalog;
 
+use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -22,35 +23,34 @@ const DIVISION: &str = "430102";
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let scale = if full { 1.0 } else { 0.02 };
-    let index = SearchIndex::new().expect("create index");
-    let rss_empty = rss_kib().0;
 
-    let docs = catalog::generate(scale);
-    let n = docs.len();
+    // Generating the synthetic docs is part of every timed rebuild below
+    // (they are streamed, never held in memory at once); this is its share.
+    let started = Instant::now();
+    let n = catalog::generate(scale).count();
+    let generation = started.elapsed().as_secs_f64();
     println!(
-        "catalog: {n} docs ({} item names x divisions x variants)",
+        "catalog: {n} docs ({} item names x 136 divisions x 7 sub-items, minus 1/16); generating them alone: {generation:.2} s",
         catalog::item_names()
     );
-    let started = Instant::now();
-    index.rebuild(docs).expect("rebuild");
-    let rebuild = started.elapsed();
-    println!(
-        "rebuild into empty index: {:.2} s ({:.0} docs/s)",
-        rebuild.as_secs_f64(),
-        n as f64 / rebuild.as_secs_f64(),
-    );
-    // Production rebuilds replace a populated index, so time that too.
-    let docs = catalog::generate(scale);
-    let started = Instant::now();
-    index.rebuild(docs).expect("rebuild");
-    println!(
-        "rebuild replacing {n} docs: {:.2} s",
-        started.elapsed().as_secs_f64()
-    );
+
+    let index = SearchIndex::new().expect("create index");
+    let rss_empty = rss_kib().0;
+    for round in ["into empty index", "replacing all"] {
+        let (cpu_before, started) = (cpu_seconds(), Instant::now());
+        index.rebuild(catalog::generate(scale)).expect("rebuild");
+        let wall = started.elapsed().as_secs_f64();
+        println!(
+            "rebuild {round}: {wall:.2} s wall ({:.0} docs/s), {:.2} s CPU",
+            n as f64 / wall,
+            cpu_seconds() - cpu_before
+        );
+    }
     let (rss, peak) = rss_kib();
+    // Includes the jieba dictionary (~35 MiB) and heap the allocator keeps
+    // after the writer's arenas are freed.
     println!(
-        "memory: index holds ~{} MiB (RSS {} MiB before any doc, {} MiB after); peak RSS {} MiB",
-        rss.saturating_sub(rss_empty) / 1024,
+        "memory: RSS {} MiB empty, {} MiB after rebuilds (peak {} MiB)",
         rss_empty / 1024,
         rss / 1024,
         peak / 1024
@@ -58,6 +58,8 @@ fn main() {
 
     let rounds = if full { 400 } else { 5 };
     percentiles(&index, rounds);
+    edits(&index, if full { 50 } else { 3 });
+    spot_check(&index, scale);
 
     let mut c = Criterion::default()
         .configure_from_args()
@@ -124,6 +126,58 @@ fn percentiles(index: &SearchIndex, rounds: usize) {
     println!("{:<26} {p50:>9.3} {p99:>9.3} {max:>9.3}", "ALL");
 }
 
+/// Prints the top names per query, so a run also shows what was measured.
+fn spot_check(index: &SearchIndex, scale: f64) {
+    let results: Vec<_> = cases()
+        .into_iter()
+        .map(|(name, q)| (name, index.search(&q).expect("search").0))
+        .collect();
+    let wanted: HashSet<&str> = results
+        .iter()
+        .flat_map(|(_, hits)| hits.iter().take(3).map(|h| h.code.as_str()))
+        .collect();
+    let names: HashMap<String, String> = catalog::generate(scale)
+        .filter(|d| wanted.contains(d.code.as_str()))
+        .map(|d| (d.code, d.name))
+        .collect();
+    println!("top 3 per query:");
+    for (query, hits) in &results {
+        let top: Vec<&str> = hits
+            .iter()
+            .take(3)
+            .filter_map(|h| names.get(&h.code).map(String::as_str))
+            .collect();
+        println!("  {query:<26} {}", top.join(" | "));
+    }
+}
+
+/// Latency of single-item writes on the full index, search-visible on return.
+fn edits(index: &SearchIndex, rounds: usize) {
+    let Some(mut doc) = catalog::generate(0.01).next() else {
+        return;
+    };
+    let (mut upserts, mut removes) = (Vec::new(), Vec::new());
+    for i in 0..rounds {
+        doc.materials.push(format!("补充材料{i}"));
+        let started = Instant::now();
+        index.upsert(std::slice::from_ref(&doc)).expect("upsert");
+        upserts.push(started.elapsed());
+        let started = Instant::now();
+        index
+            .remove(std::slice::from_ref(&doc.code))
+            .expect("remove");
+        removes.push(started.elapsed());
+    }
+    index.upsert(std::slice::from_ref(&doc)).expect("upsert");
+    for (name, times) in [
+        ("upsert 1 doc", &mut upserts),
+        ("remove 1 doc", &mut removes),
+    ] {
+        let (p50, p99, max) = summary(times);
+        println!("{name:<26} {p50:>9.3} {p99:>9.3} {max:>9.3}   (ms, {rounds} runs)");
+    }
+}
+
 fn summary(times: &mut [Duration]) -> (f64, f64, f64) {
     times.sort_unstable();
     let at = |p: f64| {
@@ -141,6 +195,23 @@ fn criterion_queries(c: &mut Criterion, index: &SearchIndex) {
         });
     }
     group.finish();
+}
+
+/// User + system CPU time of this process: unlike wall time, it does not
+/// grow when other processes compete for the cores.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the
+    // 12th and 13th of those, in clock ticks (100 per second on Linux).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// (current, peak) resident set size in KiB; zeros where /proc is absent.

@@ -24,14 +24,22 @@ pub(crate) fn jieba() -> TextAnalyzer {
 /// (what a Chinese IME produces, e.g. ＫＴＶ) folded to half-width, lower-cased,
 /// ideographic space treated as space. Applied to documents and queries alike.
 pub(crate) fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            // Fast paths: a rebuild normalizes millions of strings that are
+            // almost entirely CJK, which has no case.
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            '\u{4E00}'..='\u{9FFF}' => out.push(c),
+            '\u{3000}' => out.push(' '),
+            '\u{FF01}'..='\u{FF5E}' => {
+                let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                out.push(half.to_ascii_lowercase());
+            }
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 /// Jieba emits punctuation and whitespace as tokens; they carry no meaning and
@@ -80,7 +88,13 @@ impl<S: TokenStream> TokenStream for WordsOnlyStream<S> {
 }
 
 pub(crate) fn is_word(text: &str) -> bool {
-    text.chars().any(char::is_alphanumeric)
+    // Checked on every indexed token: answer the common CJK/ASCII cases
+    // before the general (table-driven) Unicode lookup.
+    text.chars().any(|c| {
+        c.is_ascii_alphanumeric()
+            || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || (!c.is_ascii() && c.is_alphanumeric())
+    })
 }
 
 /// Runs the jieba analyzer over `text` and returns its terms in order.

@@ -36,6 +36,9 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// An empty index held entirely in memory.
     pub fn new() -> Result<Self, SearchError> {
+        // Load jieba's dictionary now (a few hundred ms, once per process)
+        // rather than inside the first citizen's search.
+        crate::analyzer::terms("预热");
         let (schema, fields) = schema::build();
         let index = Index::create_in_ram(schema);
         schema::register_analyzers(&index);
@@ -54,7 +57,8 @@ impl SearchIndex {
     }
 
     /// Replaces the whole content with `docs` in a single commit, so searches
-    /// see either the old catalog or the new one, never a mix.
+    /// see either the old catalog or the new one, never a mix; on error the
+    /// old one stays. Other writes wait until it is done.
     pub fn rebuild(&self, docs: impl IntoIterator<Item = SearchDoc>) -> Result<(), SearchError> {
         let _turn = self.write_turn();
         let writer = self.writer(REBUILD_THREADS, REBUILD_HEAP_BYTES)?;

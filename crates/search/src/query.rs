@@ -26,16 +26,19 @@ const MAX_TERMS: usize = 24;
 
 /// Where a term hits matters more than how often: the item's own name and
 /// the plain-language aliases describe the service, materials and the
-/// department only mention it.
+/// department only mention it. A word of the name also counts as a title
+/// (the titles field holds name and aliases), so name matches score
+/// NAME_BOOST + TITLES_BOOST and alias-only matches TITLES_BOOST.
 const NAME_BOOST: f32 = 3.0;
-const ALIASES_BOOST: f32 = 2.5;
+const TITLES_BOOST: f32 = 2.5;
 const MATERIALS_BOOST: f32 = 0.5;
 const DEPARTMENT_BOOST: f32 = 0.3;
 
 /// A query equal to an item's whole name is the strongest signal there is;
-/// this boost has to outweigh any sum of per-term scores.
+/// this boost has to outweigh any sum of per-term scores. Equal to an alias
+/// (or the name, which is also a title) comes next.
 const EXACT_NAME_BOOST: f32 = 12.0;
-const EXACT_ALIAS_BOOST: f32 = 6.0;
+const EXACT_TITLE_BOOST: f32 = 6.0;
 /// A synonym's official term naming a whole item (结婚 → 结婚登记).
 const EXPANDED_NAME_BOOST: f32 = 4.0;
 
@@ -46,7 +49,7 @@ const SINGLE_CHAR_WEIGHT: f32 = 0.3;
 const EXPANSION_WEIGHT: f32 = 0.9;
 
 pub(crate) enum Plan {
-    /// The text had nothing searchable (only punctuation, only stop words).
+    /// The text had nothing searchable (only punctuation or symbols).
     Nothing,
     /// No text: list the items passing the filters, in code order.
     Listing(Box<dyn Query>),
@@ -265,7 +268,7 @@ impl Words {
         let mut clauses = self.exact_clauses(f);
         for (term, weight) in self.all_terms().iter() {
             clauses.push(term_clause(f.name, term, weight * NAME_BOOST));
-            clauses.push(term_clause(f.aliases, term, weight * ALIASES_BOOST));
+            clauses.push(term_clause(f.titles, term, weight * TITLES_BOOST));
             clauses.push(term_clause(f.materials, term, weight * MATERIALS_BOOST));
             clauses.push(term_clause(f.department, term, weight * DEPARTMENT_BOOST));
         }
@@ -276,7 +279,7 @@ impl Words {
         let mut clauses = Vec::new();
         for key in &self.exact {
             clauses.push(exact_clause(f.name_exact, key, EXACT_NAME_BOOST));
-            clauses.push(exact_clause(f.aliases_exact, key, EXACT_ALIAS_BOOST));
+            clauses.push(exact_clause(f.titles_exact, key, EXACT_TITLE_BOOST));
         }
         for name in &self.expanded_names {
             clauses.push(exact_clause(f.name_exact, name, EXPANDED_NAME_BOOST));
@@ -285,14 +288,14 @@ impl Words {
     }
 }
 
-/// One clause per term, matching it in the name or the aliases.
+/// One clause per term, matching it in the name or the aliases (titles).
 fn named_terms(f: &Fields, terms: &WeightedTerms) -> Vec<(Occur, Box<dyn Query>)> {
     terms
         .iter()
         .map(|(term, weight)| {
             should(Box::new(BooleanQuery::new(vec![
                 term_clause(f.name, term, weight * NAME_BOOST),
-                term_clause(f.aliases, term, weight * ALIASES_BOOST),
+                term_clause(f.titles, term, weight * TITLES_BOOST),
             ])))
         })
         .collect()

@@ -16,8 +16,9 @@ pub(crate) struct Fields {
     pub code: Field,
     pub name: Field,
     pub name_exact: Field,
-    pub aliases: Field,
-    pub aliases_exact: Field,
+    /// Everything the item is called: its name and its aliases.
+    pub titles: Field,
+    pub titles_exact: Field,
     pub materials: Field,
     pub department: Field,
     pub department_id: Field,
@@ -44,8 +45,12 @@ pub(crate) fn build() -> (Schema, Fields) {
         code: b.add_text_field(CODE, STRING | FAST),
         name: b.add_text_field("name", text.clone()),
         name_exact: b.add_text_field("name_exact", STRING),
-        aliases: b.add_text_field("aliases", text.clone()),
-        aliases_exact: b.add_text_field("aliases_exact", STRING),
+        // Aliases share a field with the name rather than having their own:
+        // only a few items have aliases, and BM25 divides by the field's
+        // average length over *all* items, so an alias-only field would
+        // average near zero and crush every alias match to a tiny score.
+        titles: b.add_text_field("titles", text.clone()),
+        titles_exact: b.add_text_field("titles_exact", STRING),
         materials: b.add_text_field("materials", text.clone()),
         department: b.add_text_field("department", text),
         department_id: b.add_i64_field("department_id", INDEXED),
@@ -68,12 +73,15 @@ pub(crate) fn to_document(f: &Fields, d: &SearchDoc) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(f.code, &d.code);
     let name = normalize(&d.name);
-    doc.add_text(f.name_exact, exact_key(&name));
+    let name_key = exact_key(&name);
+    doc.add_text(f.titles_exact, &name_key);
+    doc.add_text(f.name_exact, name_key);
+    doc.add_text(f.titles, &name);
     doc.add_text(f.name, name);
     for alias in &d.aliases {
         let alias = normalize(alias);
-        doc.add_text(f.aliases_exact, exact_key(&alias));
-        doc.add_text(f.aliases, alias);
+        doc.add_text(f.titles_exact, exact_key(&alias));
+        doc.add_text(f.titles, alias);
     }
     for material in &d.materials {
         doc.add_text(f.materials, normalize(material));

@@ -42,6 +42,8 @@ pub(crate) const SYNONYMS: &[(&[&str], &str)] = &[
         "公共场所卫生许可 特种行业许可",
     ),
     (&["开车", "学车", "驾照"], "机动车驾驶证"),
+    (&["低保"], "最低生活保障"),
+    (&["社保卡"], "社会保障卡"),
 ];
 
 /// Words that frame a question rather than name a service. Stripped from the

@@ -92,6 +92,7 @@ fn catalog() -> Vec<SearchDoc> {
         item("430100-0100030", "建设用地规划许可", &[], &["用地申请", "土地出让合同"], ZG, "行政许可", "city", "430100", ALL, 1),
         item("430100-0100031", "食品小作坊登记", &[], &["营业执照", "从业人员健康证明"], SCJG, "行政许可", "city", "430100", ALL, 1),
         item("430100-0100032", "离退休人员养老金领取资格认证", &[], &["身份证"], RS, "公共服务", "city", "430100", ONLINE, 0),
+        item("430100-0100033", "最低生活保障审批", &[], &["家庭收入证明", "户口簿"], MZ, "行政给付", "city", "430100", ALL, 1),
     ]
 }
 
@@ -180,6 +181,8 @@ fn every_synonym_group_reaches_its_item() {
         ("开酒店", "特种行业许可（旅馆业）"),
         ("学车", "机动车驾驶证核发"),
         ("驾照", "机动车驾驶证核发"),
+        ("申请低保", "最低生活保障审批"),
+        ("补办社保卡", "社会保障卡申领"),
     ];
     for (query, expected) in cases {
         assert_in_top(&index, query, expected, 3);
@@ -538,4 +541,70 @@ fn shared_across_threads_while_writing() {
         r.join().unwrap();
     }
     assert_eq!(index.len(), catalog().len() as u64);
+}
+
+#[test]
+fn words_only_in_materials_do_not_count_as_matches() {
+    let index = index();
+    // 结婚证 is a material of 生育登记 and 离婚登记; neither is about marrying.
+    let (hits, total) = index.search(&text("结婚")).unwrap();
+    assert_eq!(total, 1, "{hits:?}");
+    assert_eq!(hits[0].code, "430100-0100009");
+}
+
+#[test]
+fn materials_and_department_are_a_fallback() {
+    let index = index();
+    // No item is named after a material or a department, yet both find items.
+    let (hits, total) = index.search(&text("营业执照")).unwrap();
+    assert!(total >= 10, "{hits:?}");
+    let names = top(&index, &text("民政局"));
+    assert!(names.contains(&"结婚登记".to_string()), "{names:?}");
+}
+
+#[test]
+fn punctuation_only_matches_nothing() {
+    let index = index();
+    for input in ["((( ::: )))", "？！。，", "---"] {
+        assert_eq!(
+            index.search(&text(input)).unwrap(),
+            (vec![], 0),
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn alias_matches_are_not_drowned_by_items_without_aliases() {
+    // Most real items have no alias. The alias match must still weigh about
+    // as much as a name match, not vanish under BM25 length normalization.
+    let mut docs: Vec<SearchDoc> = (0..300)
+        .map(|i| {
+            let mut d = catalog()[i % 20].clone();
+            d.code = format!("filler-{i:03}");
+            d.aliases.clear();
+            d
+        })
+        .collect();
+    let mut alias = catalog()[6].clone();
+    alias.code = "alias".into();
+    alias.name = "新生儿证件".into();
+    alias.aliases = vec!["婴儿出生证".into()];
+    let mut named = catalog()[6].clone();
+    named.code = "named".into();
+    named.name = "出生证补发".into();
+    docs.extend([alias, named]);
+    let index = SearchIndex::new().unwrap();
+    index.rebuild(docs).unwrap();
+
+    let q = SearchQuery {
+        limit: 400,
+        ..text("出生证")
+    };
+    let (hits, _) = index.search(&q).unwrap();
+    let score = |code: &str| hits.iter().find(|h| h.code == code).map(|h| h.score);
+    let (alias, named) = (score("alias").unwrap(), score("named").unwrap());
+    // A name match also counts as a title match, so it should lead, by a
+    // bounded factor.
+    assert!(alias > 0.2 * named, "alias {alias} vs name {named}");
 }

@@ -69,6 +69,15 @@ pub trait Store: Send + Sync {
     /// Plans the draft's adjustments against the list in force and writes the
     /// result, all in one transaction; a second call finds it applied.
     async fn apply_decree(&self, id: i64, actor: &str, at: DateTime<Utc>) -> Result<Applied>;
+    /// Records a decree and applies the given adjustments at once, in one
+    /// transaction (an official decree entered as published).
+    async fn enact_decree(
+        &self,
+        decree: &NewDecree,
+        adjustments: &[Adjustment],
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(Decree, Applied)>;
     /// A routine revision (日常维护) by the item's department, outside any decree.
     async fn revise_item(
         &self,
@@ -93,6 +102,9 @@ pub trait Store: Send + Sync {
 
     // --- events ---------------------------------------------------------
     async fn events(&self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>>;
+    async fn last_event_seq(&self) -> Result<i64>;
+    /// Every code a decree started or ended a version of.
+    async fn decree_codes(&self, decree_id: i64) -> Result<Vec<String>>;
 }
 
 /// Opens the database a URL names (`sqlite://PATH`, `sqlite::memory:`,

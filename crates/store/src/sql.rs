@@ -4,7 +4,7 @@
 //! differs (opening a write transaction, locking) lives in each driver's
 //! `begin_write`.
 
-use bianli_domain::catalog::{Adjustment, AdjustmentKind, Change, Item, ItemKind};
+use bianli_domain::catalog::{Adjustment, AdjustmentKind, Change, ItemKind};
 use bianli_domain::division::Level;
 use bianli_domain::event::NewEvent;
 use bianli_domain::identity::{AccountKind, Role};
@@ -82,10 +82,6 @@ pub(crate) fn decree_applied_event(
 
 pub(crate) fn adjustment_json(a: &Adjustment) -> Result<serde_json::Value> {
     Ok(serde_json::to_value(a)?)
-}
-
-pub(crate) fn item_json(i: &Item) -> Result<serde_json::Value> {
-    Ok(serde_json::to_value(i)?)
 }
 
 /// Turns a driver's unique-violation into a conflict naming the field, by the
@@ -311,15 +307,7 @@ macro_rules! impl_store {
                     "INSERT INTO catalog_items (code, version, valid_from, started_by, start_change, \
                      name, kind, level, division, department_id, visits, promised_days, body) ",
                 );
-                let mut err = None;
                 qb.push_values(chunk, |mut b, (item, kind, version)| {
-                    let body = match sql::item_json(item) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            err = Some(e);
-                            serde_json::Value::Null
-                        }
-                    };
                     b.push_bind(item.code.to_string())
                         .push_bind(*version)
                         .push_bind(effective_on)
@@ -332,16 +320,125 @@ macro_rules! impl_store {
                         .push_bind(item.department_id)
                         .push_bind(i64::from(item.visits))
                         .push_bind(i64::from(item.promised_days))
-                        .push_bind(Json(body));
+                        .push_bind(Json(*item));
                 });
-                if let Some(e) = err {
-                    return Err(e);
-                }
                 qb.build().execute(&mut **tx).await?;
             }
             touched.sort();
             touched.dedup();
             Ok(touched)
+        }
+
+        /// Plans a decree's adjustments against the list in force and writes the
+        /// versions, the decree's status and its event, inside the caller's transaction.
+        async fn apply_in_tx(
+            tx: &mut Tx,
+            d: &Decree,
+            adjustments: &[Adjustment],
+            actor: &str,
+            at: DateTime<Utc>,
+        ) -> Result<Applied> {
+            let id = d.id;
+            if adjustments.is_empty() {
+                return Err(StoreError::Invalid(bianli_domain::Invalid::one(
+                    "adjustments",
+                    "a decree with no adjustments changes nothing",
+                )));
+            }
+            let mut children: HashMap<DivisionCode, Vec<DivisionCode>> = HashMap::new();
+            for r in sqlx::query("SELECT code, parent FROM catalog_divisions WHERE parent IS NOT NULL ORDER BY code")
+                .fetch_all(&mut **tx)
+                .await?
+            {
+                let code: String = r.try_get("code")?;
+                let parent: String = r.try_get("parent")?;
+                children
+                    .entry(DivisionCode::parse(&parent).map_err(StoreError::Invalid)?)
+                    .or_default()
+                    .push(DivisionCode::parse(&code).map_err(StoreError::Invalid)?);
+            }
+            let departments = sqlx::query("SELECT id, name, kind, division FROM catalog_departments")
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get("id")?,
+                        Department {
+                            id: r.try_get("id")?,
+                            name: r.try_get("name")?,
+                            kind: r.try_get("kind")?,
+                            division: DivisionCode::parse(&r.try_get::<String, _>("division")?)
+                                .map_err(StoreError::Invalid)?,
+                        },
+                    ))
+                })
+                .collect::<Result<HashMap<i64, Department>>>()?;
+            let mut codes: Vec<String> = ApplyContext::codes_to_load(adjustments, &children)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            codes.sort();
+            codes.dedup();
+            let (loaded, max_version) = load_codes(tx, &codes).await?;
+            // History is not rewritten: a decree cannot take effect before
+            // a version it would end or revise began.
+            for (code, (_, from)) in &loaded {
+                if *from > d.effective_on {
+                    return Err(StoreError::Invalid(bianli_domain::Invalid::one(
+                        "effective_on",
+                        format!("{code} has a version from {from}, after this decree's effective date"),
+                    )));
+                }
+            }
+            let ctx = ApplyContext {
+                current: loaded.into_iter().map(|(k, (item, _))| (k, item)).collect(),
+                children,
+                departments,
+            };
+            let changes = bianli_domain::catalog::plan(adjustments, &ctx).map_err(StoreError::Invalid)?;
+            let touched = write_changes(tx, Some(id), d.effective_on, &changes, max_version).await?;
+            sqlx::query("UPDATE catalog_decrees SET status = 'applied', applied_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            let e = sql::decree_applied_event(id, d.number.as_str(), d.effective_on, &changes, actor);
+            write_event(tx, &e, at).await?;
+            let started = changes.iter().filter(|c| matches!(c, Change::Start { .. })).count();
+            Ok(Applied {
+                decree_id: id,
+                started,
+                ended: changes.len() - started,
+                touched,
+            })
+        }
+
+        async fn insert_decree(tx: &mut Tx, d: &NewDecree, actor: &str, at: DateTime<Utc>) -> Result<Decree> {
+            let row = sqlx::query(
+                "INSERT INTO catalog_decrees (number, title, issued_on, effective_on, status, created_by) \
+                 VALUES ($1, $2, $3, $4, 'draft', $5) \
+                 RETURNING id, number, title, issued_on, effective_on, status",
+            )
+            .bind(d.number.as_str())
+            .bind(&d.title)
+            .bind(d.issued_on)
+            .bind(d.effective_on)
+            .bind(actor)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(|e| sql::unique_violation(e, &["number"]))?;
+            let decree = decree(&row)?;
+            let e = NewEvent::new(
+                "catalog",
+                "decree.drafted",
+                format!("decree:{}", decree.id),
+                actor,
+                serde_json::json!({"number": d.number.as_str(), "title": d.title,
+                    "issued_on": d.issued_on, "effective_on": d.effective_on}),
+            );
+            write_event(tx, &e, at).await?;
+            Ok(decree)
         }
 
         #[async_trait]
@@ -588,29 +685,7 @@ macro_rules! impl_store {
 
             async fn create_decree(&self, d: &NewDecree, actor: &str, at: DateTime<Utc>) -> Result<Decree> {
                 let mut tx = self.begin_write().await?;
-                let row = sqlx::query(
-                    "INSERT INTO catalog_decrees (number, title, issued_on, effective_on, status, created_by) \
-                     VALUES ($1, $2, $3, $4, 'draft', $5) \
-                     RETURNING id, number, title, issued_on, effective_on, status",
-                )
-                .bind(d.number.as_str())
-                .bind(&d.title)
-                .bind(d.issued_on)
-                .bind(d.effective_on)
-                .bind(actor)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| sql::unique_violation(e, &["number"]))?;
-                let decree = decree(&row)?;
-                let e = NewEvent::new(
-                    "catalog",
-                    "decree.drafted",
-                    format!("decree:{}", decree.id),
-                    actor,
-                    serde_json::json!({"number": d.number.as_str(), "title": d.title,
-                        "issued_on": d.issued_on, "effective_on": d.effective_on}),
-                );
-                write_event(&mut tx, &e, at).await?;
+                let decree = insert_decree(&mut tx, d, actor, at).await?;
                 tx.commit().await?;
                 Ok(decree)
             }
@@ -641,13 +716,17 @@ macro_rules! impl_store {
                 .bind(decree_id)
                 .fetch_one(&mut *tx)
                 .await?;
-                for (i, a) in adjustments.iter().enumerate() {
-                    sqlx::query("INSERT INTO catalog_adjustments (decree_id, seq, body) VALUES ($1, $2, $3)")
-                        .bind(decree_id)
-                        .bind(next + 1 + i as i64)
-                        .bind(Json(sql::adjustment_json(a)?))
-                        .execute(&mut *tx)
-                        .await?;
+                let rows = adjustments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| Ok((next + 1 + i as i64, sql::adjustment_json(a)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                for chunk in rows.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new("INSERT INTO catalog_adjustments (decree_id, seq, body) ");
+                    qb.push_values(chunk, |mut b, (seq, body)| {
+                        b.push_bind(decree_id).push_bind(*seq).push_bind(Json(body.clone()));
+                    });
+                    qb.build().execute(&mut *tx).await?;
                 }
                 let kinds: Vec<&str> = adjustments.iter().map(|a| a.kind().as_str()).collect();
                 let codes: Vec<String> = adjustments
@@ -764,84 +843,27 @@ macro_rules! impl_store {
                 {
                     adjustments.push(r.try_get::<Json<Adjustment>, _>("body")?.0);
                 }
-                if adjustments.is_empty() {
-                    return Err(StoreError::Invalid(bianli_domain::Invalid::one(
-                        "adjustments",
-                        "a decree with no adjustments changes nothing",
-                    )));
-                }
-                let mut children: HashMap<DivisionCode, Vec<DivisionCode>> = HashMap::new();
-                for r in sqlx::query("SELECT code, parent FROM catalog_divisions WHERE parent IS NOT NULL ORDER BY code")
-                    .fetch_all(&mut *tx)
-                    .await?
-                {
-                    let code: String = r.try_get("code")?;
-                    let parent: String = r.try_get("parent")?;
-                    children
-                        .entry(DivisionCode::parse(&parent).map_err(StoreError::Invalid)?)
-                        .or_default()
-                        .push(DivisionCode::parse(&code).map_err(StoreError::Invalid)?);
-                }
-                let departments = sqlx::query("SELECT id, name, kind, division FROM catalog_departments")
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(|r| {
-                        Ok((
-                            r.try_get("id")?,
-                            Department {
-                                id: r.try_get("id")?,
-                                name: r.try_get("name")?,
-                                kind: r.try_get("kind")?,
-                                division: DivisionCode::parse(&r.try_get::<String, _>("division")?)
-                                    .map_err(StoreError::Invalid)?,
-                            },
-                        ))
-                    })
-                    .collect::<Result<HashMap<i64, Department>>>()?;
-                let mut codes: Vec<String> = ApplyContext::codes_to_load(&adjustments, &children)
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                codes.sort();
-                codes.dedup();
-                let (loaded, max_version) = load_codes(&mut tx, &codes).await?;
-                // History is not rewritten: a decree cannot take effect before
-                // a version it would end or revise began.
-                for (code, (_, from)) in &loaded {
-                    if *from > d.effective_on {
-                        return Err(StoreError::Invalid(bianli_domain::Invalid::one(
-                            "effective_on",
-                            format!("{code} has a version from {from}, after this decree's effective date"),
-                        )));
-                    }
-                }
-                let ctx = ApplyContext {
-                    current: loaded.into_iter().map(|(k, (item, _))| (k, item)).collect(),
-                    children,
-                    departments,
-                };
-                let changes = bianli_domain::catalog::plan(&adjustments, &ctx).map_err(StoreError::Invalid)?;
-                let touched = write_changes(&mut tx, Some(id), d.effective_on, &changes, max_version).await?;
-                sqlx::query("UPDATE catalog_decrees SET status = 'applied', applied_at = $1 WHERE id = $2")
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                let applied = apply_in_tx(&mut tx, &d, &adjustments, actor, at).await?;
                 sqlx::query("DELETE FROM catalog_adjustments WHERE decree_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                let e = sql::decree_applied_event(id, d.number.as_str(), d.effective_on, &changes, actor);
-                write_event(&mut tx, &e, at).await?;
                 tx.commit().await?;
-                let started = changes.iter().filter(|c| matches!(c, Change::Start { .. })).count();
-                Ok(Applied {
-                    decree_id: id,
-                    started,
-                    ended: changes.len() - started,
-                    touched,
-                })
+                Ok(applied)
+            }
+
+            async fn enact_decree(
+                &self,
+                new: &NewDecree,
+                adjustments: &[Adjustment],
+                actor: &str,
+                at: DateTime<Utc>,
+            ) -> Result<(Decree, Applied)> {
+                let mut tx = self.begin_write().await?;
+                let d = insert_decree(&mut tx, new, actor, at).await?;
+                let applied = apply_in_tx(&mut tx, &d, adjustments, actor, at).await?;
+                tx.commit().await?;
+                Ok((d, applied))
             }
 
             async fn revise_item(
@@ -1001,6 +1023,21 @@ macro_rules! impl_store {
                         })
                     })
                     .collect()
+            }
+
+            async fn last_event_seq(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM events")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn decree_codes(&self, decree_id: i64) -> Result<Vec<String>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT DISTINCT code FROM catalog_items WHERE started_by = $1 OR ended_by = $1 ORDER BY code",
+                )
+                .bind(decree_id)
+                .fetch_all(&self.pool)
+                .await?)
             }
         }
 

@@ -70,12 +70,17 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
     let mut state: HashMap<ItemCode, Option<Item>> = HashMap::new();
     let mut changes = Vec::new();
     let mut inv = Invalid::default();
-    let in_force = |state: &HashMap<ItemCode, Option<Item>>, code: &ItemCode| -> Option<Item> {
+    // Borrowed, not cloned: a baseline decree adds hundreds of thousands of items.
+    fn in_force<'a>(
+        state: &'a HashMap<ItemCode, Option<Item>>,
+        ctx: &'a ApplyContext,
+        code: &ItemCode,
+    ) -> Option<&'a Item> {
         match state.get(code) {
-            Some(s) => s.clone(),
-            None => ctx.current.get(code).cloned(),
+            Some(s) => s.as_ref(),
+            None => ctx.current.get(code),
         }
-    };
+    }
     for (i, adj) in adjustments.iter().enumerate() {
         let at = format!("adjustments[{i}]");
         let kind = adj.kind();
@@ -94,7 +99,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
         }
         match adj {
             Adjustment::Add { item } => {
-                if in_force(&state, &item.code).is_some() {
+                if in_force(&state, ctx, &item.code).is_some() {
                     inv.push(format!("{at}.code"), format!("{} is already in force", item.code));
                     continue;
                 }
@@ -102,7 +107,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 changes.push(start(item.clone()));
             }
             Adjustment::Cancel { code } => {
-                if in_force(&state, code).is_none() {
+                if in_force(&state, ctx, code).is_none() {
                     inv.push(format!("{at}.code"), format!("{code} is not in force"));
                     continue;
                 }
@@ -110,7 +115,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 changes.push(end(code));
             }
             Adjustment::Delegate { code } => {
-                let Some(item) = in_force(&state, code) else {
+                let Some(item) = in_force(&state, ctx, code).cloned() else {
                     inv.push(format!("{at}.code"), format!("{code} is not in force"));
                     continue;
                 };
@@ -127,7 +132,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 changes.push(end(code));
                 for kid in kids {
                     let new_code = code.at(&kid);
-                    if in_force(&state, &new_code).is_some() {
+                    if in_force(&state, ctx, &new_code).is_some() {
                         inv.push(format!("{at}.code"), format!("{new_code} is already in force below"));
                         continue;
                     }
@@ -155,7 +160,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 }
                 let mut ok = true;
                 for (j, c) in codes.iter().enumerate() {
-                    if in_force(&state, c).is_none() {
+                    if in_force(&state, ctx, c).is_none() {
                         inv.push(format!("{at}.codes[{j}]"), format!("{c} is not in force"));
                         ok = false;
                     } else if c.division() != &into.division {
@@ -163,7 +168,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                         ok = false;
                     }
                 }
-                if !codes.contains(&into.code) && in_force(&state, &into.code).is_some() {
+                if !codes.contains(&into.code) && in_force(&state, ctx, &into.code).is_some() {
                     inv.push(format!("{at}.into.code"), format!("{} is already in force", into.code));
                     ok = false;
                 }
@@ -178,7 +183,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 changes.push(start(into.clone()));
             }
             Adjustment::PreToPost { code, prerequisite } => {
-                let Some(mut item) = in_force(&state, code) else {
+                let Some(mut item) = in_force(&state, ctx, code).cloned() else {
                     inv.push(format!("{at}.code"), format!("{code} is not in force"));
                     continue;
                 };
@@ -196,7 +201,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 changes.push(start(item));
             }
             Adjustment::Modify { item } => {
-                if in_force(&state, &item.code).is_none() {
+                if in_force(&state, ctx, &item.code).is_none() {
                     inv.push(format!("{at}.code"), format!("{} is not in force", item.code));
                     continue;
                 }

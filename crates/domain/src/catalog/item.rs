@@ -124,7 +124,7 @@ pub struct Material {
     pub required: bool,
     pub form: MaterialForm,
     /// 容缺: the case may be accepted without it, on a promise to supply it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub may_defer: bool,
 }
 
@@ -183,29 +183,47 @@ impl Fee {
     }
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_free(f: &Fee) -> bool {
+    f.fen == 0 && f.basis.is_none()
+}
+
 /// A service item as listed: every standard element, already validated.
+/// Empty elements are left out of the stored JSON: a province's list holds
+/// hundreds of thousands of these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     pub code: ItemCode,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     pub kind: ItemKind,
     pub department_id: i64,
     pub division: DivisionCode,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal_basis: Vec<LegalBasis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statutory_limit: Option<TimeLimit>,
     /// Working days; 0 is 即办件, handled on the spot.
     pub promised_days: u16,
     /// 到现场次数: 0 (最多跑零次), 1 or 2.
     pub visits: u8,
     pub channels: BTreeSet<Channel>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub materials: Vec<Material>,
+    #[serde(default, skip_serializing_if = "is_free")]
     pub fee: Fee,
     /// 前置审批: what must be approved before this item can be applied for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prerequisites: Vec<String>,
     /// 后置审批: items that follow it (先照后证: the licence after the registration).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub post_links: Vec<String>,
     /// 全链条: items handled together as one chain (e.g. 开办餐饮店).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_group: Option<String>,
 }
 

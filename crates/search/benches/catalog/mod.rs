@@ -299,53 +299,56 @@ fn divisions() -> Vec<Division> {
     out
 }
 
-/// Every item of the catalog, in code order. `scale` in (0, 1] keeps only
-/// that share of divisions, for quick smoke runs.
-pub fn generate(scale: f64) -> Vec<SearchDoc> {
+/// Every item of the catalog, in code order, produced one division at a time
+/// so the whole catalog never sits in memory (as when streaming rows from a
+/// database). `scale` in (0, 1] keeps only that share of divisions, for
+/// quick smoke runs.
+pub fn generate(scale: f64) -> impl Iterator<Item = SearchDoc> {
     let divisions = divisions();
     let keep = ((divisions.len() as f64 * scale).ceil() as usize).max(1);
+    (0..keep).flat_map(move |d| division_docs(d, &divisions[d]))
+}
+
+fn division_docs(d: usize, division: &Division) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
-    for (d, division) in divisions.iter().take(keep).enumerate() {
-        let mut item_no = 0usize;
-        for (dept_no, (dept, kind, names)) in ITEMS.iter().enumerate() {
-            let department = format!("{}{dept}", division.name);
-            let department_id = (d * 100 + dept_no) as i64;
-            for name in *names {
-                item_no += 1;
-                // Not every division carries every item, as in the real list;
-                // this also lands the full catalog near the demo's ~290k.
-                if (item_no + d) % 16 == 0 {
-                    continue;
-                }
-                let aliases: Vec<String> = ALIASES
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, a)| a.iter().map(|s| s.to_string()).collect())
-                    .unwrap_or_default();
-                for (v, variant) in VARIANTS.iter().enumerate() {
-                    let seed = item_no * 7 + v;
-                    let mut materials = vec![format!("{name}申请表")];
-                    materials.extend(
-                        (0..4)
-                            .map(|k| MATERIALS[(seed * 5 + k * 11) % MATERIALS.len()].to_string()),
-                    );
-                    docs.push(SearchDoc {
-                        code: format!("{}-{item_no:04}{v}", division.code),
-                        name: format!("{name}{variant}"),
-                        aliases: if v == 0 { aliases.clone() } else { Vec::new() },
-                        materials,
-                        department: department.clone(),
-                        department_id,
-                        kind: (*kind).into(),
-                        level: division.level.into(),
-                        division: division.code.clone(),
-                        channels: CHANNELS[seed % CHANNELS.len()]
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect(),
-                        visits: (seed % 3) as u8,
-                    });
-                }
+    let mut item_no = 0usize;
+    for (dept_no, (dept, kind, names)) in ITEMS.iter().enumerate() {
+        let department = format!("{}{dept}", division.name);
+        let department_id = (d * 100 + dept_no) as i64;
+        for name in *names {
+            item_no += 1;
+            // Not every division carries every item, as in the real list;
+            // this also lands the full catalog near the demo's ~290k.
+            if (item_no + d).is_multiple_of(16) {
+                continue;
+            }
+            let aliases: Vec<String> = ALIASES
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, a)| a.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default();
+            for (v, variant) in VARIANTS.iter().enumerate() {
+                let seed = item_no * 7 + v;
+                let mut materials = vec![format!("{name}申请表")];
+                materials.extend(
+                    (0..4).map(|k| MATERIALS[(seed * 5 + k * 11) % MATERIALS.len()].to_string()),
+                );
+                docs.push(SearchDoc {
+                    code: format!("{}-{item_no:04}{v}", division.code),
+                    name: format!("{name}{variant}"),
+                    aliases: if v == 0 { aliases.clone() } else { Vec::new() },
+                    materials,
+                    department: department.clone(),
+                    department_id,
+                    kind: (*kind).into(),
+                    level: division.level.into(),
+                    division: division.code.clone(),
+                    channels: CHANNELS[seed % CHANNELS.len()]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    visits: (seed % 3) as u8,
+                });
             }
         }
     }

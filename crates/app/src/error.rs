@@ -1,0 +1,45 @@
+use bianli_domain::Invalid;
+use bianli_store::StoreError;
+
+/// What a use case can say went wrong. The web turns each into one problem+json
+/// response; internal causes are logged there, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<Invalid> for AppError {
+    fn from(e: Invalid) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            StoreError::Conflict { field, message } => AppError::Conflict { field, message },
+            StoreError::Invalid(i) => AppError::Invalid(i),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<bianli_search::SearchError> for AppError {
+    fn from(e: bianli_search::SearchError) -> Self {
+        AppError::Internal(format!("search index: {e}"))
+    }
+}

@@ -1,0 +1,133 @@
+//! The search index as derived state: built from the database at start, then
+//! following the `events` table, so several processes on one database agree.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bianli_domain::catalog::Item;
+use bianli_search::{SearchDoc, SearchIndex};
+use bianli_store::Store;
+use tokio::sync::Mutex;
+
+use crate::Result;
+
+pub(crate) struct Index {
+    pub(crate) search: Arc<SearchIndex>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The last event whose effect the index holds.
+    seq: i64,
+    department_names: Arc<HashMap<i64, String>>,
+}
+
+const PAGE: i64 = 20_000;
+
+impl Index {
+    pub(crate) fn new() -> Result<Self> {
+        Ok(Self {
+            search: Arc::new(SearchIndex::new()?),
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    pub(crate) async fn rebuild(&self, store: &dyn Store) -> Result<()> {
+        let mut st = self.state.lock().await;
+        // Read the position first: anything written after it is replayed by follow().
+        st.seq = store.last_event_seq().await?;
+        st.department_names = department_names(store).await?;
+        let mut docs = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = store.current_items(after.as_deref(), PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.code.to_string());
+            docs.extend(page.iter().map(|i| doc(i, &st.department_names)));
+        }
+        let search = self.search.clone();
+        tokio::task::spawn_blocking(move || search.rebuild(docs))
+            .await
+            .map_err(|e| crate::AppError::Internal(e.to_string()))??;
+        Ok(())
+    }
+
+    /// Department names by id, as of the last rebuild or reference load.
+    pub(crate) async fn department_names(&self) -> Arc<HashMap<i64, String>> {
+        self.state.lock().await.department_names.clone()
+    }
+
+    pub(crate) async fn follow(&self, store: &dyn Store) -> Result<()> {
+        let mut st = self.state.lock().await;
+        loop {
+            let events = store.events(st.seq, 1000).await?;
+            let Some(last) = events.last() else { return Ok(()) };
+            let last = last.seq;
+            let mut codes = Vec::new();
+            for e in &events {
+                match (e.context.as_str(), e.kind.as_str()) {
+                    ("catalog", "decree.applied") => {
+                        if let Some(id) = e.subject.strip_prefix("decree:").and_then(|s| s.parse().ok()) {
+                            codes.extend(store.decree_codes(id).await?);
+                        }
+                    }
+                    ("catalog", "item.revised") => codes.push(e.subject.clone()),
+                    ("catalog", "reference.loaded") => {
+                        st.department_names = department_names(store).await?;
+                    }
+                    _ => {}
+                }
+            }
+            if !codes.is_empty() {
+                codes.sort();
+                codes.dedup();
+                self.reindex(store, &codes, &st.department_names).await?;
+            }
+            st.seq = last;
+        }
+    }
+
+    async fn reindex(&self, store: &dyn Store, codes: &[String], names: &HashMap<i64, String>) -> Result<()> {
+        // The index holds each item's latest version: the list as it stands
+        // after every applied decree, which asking at the end of time returns.
+        let end_of_time = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
+        let live = store.items_by_code(codes, end_of_time).await?;
+        let docs: Vec<SearchDoc> = live
+            .iter()
+            .filter(|v| v.valid_to.is_none())
+            .map(|v| doc(&v.item, names))
+            .collect();
+        let search = self.search.clone();
+        let codes = codes.to_vec();
+        tokio::task::spawn_blocking(move || {
+            search.remove(&codes)?;
+            search.upsert(&docs)
+        })
+        .await
+        .map_err(|e| crate::AppError::Internal(e.to_string()))??;
+        Ok(())
+    }
+}
+
+async fn department_names(store: &dyn Store) -> Result<Arc<HashMap<i64, String>>> {
+    Ok(Arc::new(
+        store.departments().await?.into_iter().map(|d| (d.id, d.name)).collect(),
+    ))
+}
+
+fn doc(i: &Item, names: &HashMap<i64, String>) -> SearchDoc {
+    SearchDoc {
+        code: i.code.to_string(),
+        name: i.name.clone(),
+        aliases: i.aliases.clone(),
+        materials: i.materials.iter().map(|m| m.name.clone()).collect(),
+        department: names.get(&i.department_id).cloned().unwrap_or_default(),
+        department_id: i.department_id,
+        kind: i.kind.zh().to_string(),
+        level: i.level().as_str().to_string(),
+        division: i.division.to_string(),
+        channels: i.channels.iter().map(|c| c.as_str().to_string()).collect(),
+        visits: i.visits,
+    }
+}

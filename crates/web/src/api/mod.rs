@@ -1,0 +1,18 @@
+//! The JSON API under `/api/v1/{context}`.
+
+mod catalog;
+mod extract;
+mod identity;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .nest("/catalog", catalog::router())
+        .nest("/identity", identity::router())
+        .fallback(|| async {
+            crate::ApiError(bianli_app::AppError::NotFound("this API path".into()))
+        })
+}

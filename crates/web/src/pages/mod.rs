@@ -1,0 +1,86 @@
+//! Server-rendered pages (zh-CN first), usable without JavaScript.
+//!
+//! Each handler reads the viewer from the session cookie, calls one use case
+//! and renders a template from precomputed view structs; failures render the
+//! error page with the status the API would give.
+
+mod admin_decrees;
+mod admin_items;
+mod auth;
+mod decrees;
+mod departments;
+mod error_page;
+mod field_errors;
+mod form;
+mod guide;
+mod home;
+mod items;
+mod layout;
+mod lookup;
+mod stats;
+#[cfg(test)]
+mod tests;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::middleware::map_response;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/items", get(items::list))
+        .route("/items/{code}", get(guide::show))
+        .route("/stats", get(stats::show))
+        .route("/decrees", get(decrees::list))
+        .route("/decrees/{id}", get(decrees::show))
+        .route("/diff", get(decrees::diff))
+        .route("/departments/{id}", get(departments::show))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/admin/items/{code}/edit", get(admin_items::edit_form).post(admin_items::save))
+        .route("/admin/decrees", post(admin_decrees::create))
+        .route("/admin/decrees/new", get(admin_decrees::new_form).post(admin_decrees::create))
+        .route("/admin/decrees/{id}", get(admin_decrees::show))
+        .route("/admin/decrees/{id}/adjustments", post(admin_decrees::add))
+        .route("/admin/decrees/{id}/apply", post(admin_decrees::apply))
+        .route("/static/bianli.css", get(stylesheet))
+        .fallback(error_page::not_found)
+        .layer(map_response(page_headers))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            // The page links it with a hash of its content, so it never changes under one address.
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        layout::CSS,
+    )
+        .into_response()
+}
+
+/// No script, no framing, no foreign resources; pages carry a CSRF token and
+/// a name, so shared caches must not keep them.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                   base-uri 'none'; frame-ancestors 'none'";
+
+async fn page_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    let defaults = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::CACHE_CONTROL, "private, no-cache"),
+    ];
+    for (name, value) in defaults {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    res
+}

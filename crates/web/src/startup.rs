@@ -1,0 +1,34 @@
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::routing::get;
+use bianli_app::App;
+use tokio::net::TcpListener;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+}
+
+/// The whole HTTP surface.
+pub fn router(app: App) -> Router {
+    let state = AppState { app };
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", crate::api::router())
+        .merge(crate::pages::router())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C. `listener` is already bound (tests bind port 0).
+pub async fn serve(app: App, listener: TcpListener) -> std::io::Result<()> {
+    app.spawn_follower();
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
