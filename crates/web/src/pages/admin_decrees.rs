@@ -51,11 +51,22 @@ fn new_page(viewer: &Viewer, form: DecreeInput, errors: FieldErrors) -> NewDecre
 
 pub async fn new_form(State(s): State<AppState>, m: Maintainer) -> Result<Response, PageError> {
     let today = date(s.app.today());
-    let form = DecreeInput { issued_on: today.clone(), effective_on: today, ..DecreeInput::default() };
-    render(StatusCode::OK, &new_page(&m.viewer, form, FieldErrors::default()))
+    let form = DecreeInput {
+        issued_on: today.clone(),
+        effective_on: today,
+        ..DecreeInput::default()
+    };
+    render(
+        StatusCode::OK,
+        &new_page(&m.viewer, form, FieldErrors::default()),
+    )
 }
 
-pub async fn create(State(s): State<AppState>, m: Maintainer, data: FormData) -> Result<Response, PageError> {
+pub async fn create(
+    State(s): State<AppState>,
+    m: Maintainer,
+    data: FormData,
+) -> Result<Response, PageError> {
     m.viewer.check_csrf(&data)?;
     let form = DecreeInput {
         number: data.get("number").to_string(),
@@ -71,7 +82,11 @@ pub async fn create(State(s): State<AppState>, m: Maintainer, data: FormData) ->
 
 /// A use case's complaint about the form, shown on the form itself; anything
 /// else gets the error page.
-fn rerender<T: Template>(e: AppError, viewer: &Viewer, page: impl FnOnce(FieldErrors) -> T) -> Result<Response, PageError> {
+fn rerender<T: Template>(
+    e: AppError,
+    viewer: &Viewer,
+    page: impl FnOnce(FieldErrors) -> T,
+) -> Result<Response, PageError> {
     match FieldErrors::from_app(&e) {
         Some(errors) => render(ApiError(e).status(), &page(errors)),
         None => Err(viewer.fail(e)),
@@ -116,8 +131,18 @@ fn unprefixed(errors: FieldErrors) -> FieldErrors {
             .0
             .into_iter()
             .map(|(f, r)| {
-                let f = f.strip_prefix("adjustments[0]").map(|rest| rest.trim_start_matches('.').to_string()).unwrap_or(f);
-                (if f.is_empty() { "adjustments".to_string() } else { f }, r)
+                let f = f
+                    .strip_prefix("adjustments[0]")
+                    .map(|rest| rest.trim_start_matches('.').to_string())
+                    .unwrap_or(f);
+                (
+                    if f.is_empty() {
+                        "adjustments".to_string()
+                    } else {
+                        f
+                    },
+                    r,
+                )
             })
             .collect(),
     )
@@ -144,7 +169,10 @@ async fn draft_page(
         applied: h.status == DecreeStatus::Applied,
         more_adjustments: d.adjustments.len().saturating_sub(adjustments.len()),
         adjustments,
-        kinds: FORM_KINDS.iter().map(|(v, l)| Choice::new(*v, *l, &form.kind)).collect(),
+        kinds: FORM_KINDS
+            .iter()
+            .map(|(v, l)| Choice::new(*v, *l, &form.kind))
+            .collect(),
         form,
         summary: errors.links(adjustment_anchor),
         errors,
@@ -153,7 +181,11 @@ async fn draft_page(
 }
 
 fn blank() -> AdjustmentForm {
-    AdjustmentForm { kind: "cancel".into(), code: String::new(), prerequisite: String::new() }
+    AdjustmentForm {
+        kind: "cancel".into(),
+        code: String::new(),
+        prerequisite: String::new(),
+    }
 }
 
 async fn load(s: &AppState, viewer: &Viewer, id: &str) -> Result<DecreeDetail, PageError> {
@@ -161,9 +193,21 @@ async fn load(s: &AppState, viewer: &Viewer, id: &str) -> Result<DecreeDetail, P
     s.app.decree(id).await.map_err(|e| viewer.fail(e))
 }
 
-pub async fn show(State(s): State<AppState>, m: Maintainer, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    m: Maintainer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let d = load(&s, &m.viewer, &id).await?;
-    let page = draft_page(&s, &m.viewer, &d, blank(), FieldErrors::default(), FieldErrors::default()).await;
+    let page = draft_page(
+        &s,
+        &m.viewer,
+        &d,
+        blank(),
+        FieldErrors::default(),
+        FieldErrors::default(),
+    )
+    .await;
     render(StatusCode::OK, &page)
 }
 
@@ -187,11 +231,23 @@ pub async fn add(
         ..AdjustmentInput::default()
     };
     let here = format!("/admin/decrees/{}", d.decree.id);
-    match s.app.add_adjustments(&m.actor, d.decree.id, vec![input]).await {
+    match s
+        .app
+        .add_adjustments(&m.actor, d.decree.id, vec![input])
+        .await
+    {
         Ok(()) => Ok(see_other(&here, None)),
         Err(e) => match FieldErrors::from_app(&e) {
             Some(errors) => {
-                let page = draft_page(&s, &m.viewer, &d, form, unprefixed(errors), FieldErrors::default()).await;
+                let page = draft_page(
+                    &s,
+                    &m.viewer,
+                    &d,
+                    form,
+                    unprefixed(errors),
+                    FieldErrors::default(),
+                )
+                .await;
                 render(ApiError(e).status(), &page)
             }
             None => Err(m.viewer.fail(e)),
@@ -211,7 +267,8 @@ pub async fn apply(
         Ok(applied) => Ok(see_other(&format!("/decrees/{}", applied.decree_id), None)),
         Err(e) => match FieldErrors::from_app(&e) {
             Some(errors) => {
-                let page = draft_page(&s, &m.viewer, &d, blank(), FieldErrors::default(), errors).await;
+                let page =
+                    draft_page(&s, &m.viewer, &d, blank(), FieldErrors::default(), errors).await;
                 render(ApiError(e).status(), &page)
             }
             None => Err(m.viewer.fail(e)),

@@ -30,7 +30,11 @@ const FORMS: [(MaterialForm, &str); 4] = [
 ];
 
 fn form_value(f: MaterialForm) -> &'static str {
-    FORMS.iter().find(|(x, _)| *x == f).map(|(_, v)| *v).unwrap_or("copy")
+    FORMS
+        .iter()
+        .find(|(x, _)| *x == f)
+        .map(|(_, v)| *v)
+        .unwrap_or("copy")
 }
 
 #[derive(Debug, Clone, Default)]
@@ -59,7 +63,11 @@ pub struct EditForm {
 }
 
 fn yuan(fen: i64) -> String {
-    if fen % 100 == 0 { (fen / 100).to_string() } else { format!("{}.{:02}", fen / 100, fen % 100) }
+    if fen % 100 == 0 {
+        (fen / 100).to_string()
+    } else {
+        format!("{}.{:02}", fen / 100, fen % 100)
+    }
 }
 
 /// "12.5" 元 → 1250 分; at most two decimals.
@@ -74,7 +82,11 @@ pub fn fen(s: &str) -> Option<i64> {
         return None;
     }
     let cents: i64 = format!("{frac:0<2}").parse().ok()?;
-    whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents)
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(cents)
 }
 
 impl EditForm {
@@ -105,12 +117,11 @@ impl EditForm {
     }
 
     pub fn from_form(f: &FormData) -> EditForm {
-        let mut rows: Vec<usize> = f
-            .0
-            .iter()
-            .filter_map(|(k, _)| k.strip_prefix('m')?.strip_suffix("_name")?.parse().ok())
-            .filter(|i| *i < MAX_ROWS)
-            .collect();
+        let mut rows: Vec<usize> =
+            f.0.iter()
+                .filter_map(|(k, _)| k.strip_prefix('m')?.strip_suffix("_name")?.parse().ok())
+                .filter(|i| *i < MAX_ROWS)
+                .collect();
         rows.sort_unstable();
         rows.dedup();
         let materials = rows
@@ -155,19 +166,38 @@ impl EditForm {
         let statutory_days = if self.statutory_days.trim().is_empty() {
             None
         } else {
-            Some(number("statutory_days", &self.statutory_days, base.statutory_days.unwrap_or(1)))
+            Some(number(
+                "statutory_days",
+                &self.statutory_days,
+                base.statutory_days.unwrap_or(1),
+            ))
         };
         let fee_fen = fen(&self.fee_yuan).unwrap_or_else(|| {
-            inv.push("fee_fen", "请填写金额（元），最多两位小数 (an amount in yuan)");
+            inv.push(
+                "fee_fen",
+                "请填写金额（元），最多两位小数 (an amount in yuan)",
+            );
             base.fee_fen
         });
         let mut materials = Vec::new();
         for (i, m) in self.materials.iter().enumerate() {
-            let form = FORMS.iter().find(|(_, v)| *v == m.form).map(|(f, _)| *f).unwrap_or_else(|| {
-                inv.push(format!("materials[{i}].form"), "请选择材料形式 (choose a form)");
-                MaterialForm::Copy
+            let form = FORMS
+                .iter()
+                .find(|(_, v)| *v == m.form)
+                .map(|(f, _)| *f)
+                .unwrap_or_else(|| {
+                    inv.push(
+                        format!("materials[{i}].form"),
+                        "请选择材料形式 (choose a form)",
+                    );
+                    MaterialForm::Copy
+                });
+            materials.push(Material {
+                name: m.name.clone(),
+                required: m.required,
+                form,
+                may_defer: m.may_defer,
             });
-            materials.push(Material { name: m.name.clone(), required: m.required, form, may_defer: m.may_defer });
         }
         if !self.effective_on.trim().is_empty() {
             inv.take("", parse_date("effective_on", &self.effective_on));
@@ -196,7 +226,11 @@ fn all_problems(input: &ItemInput, mut inv: Invalid) -> Invalid {
     let head = |f: &str| f.split(['[', '.']).next().unwrap_or(f).to_string();
     let flagged: Vec<String> = inv.0.iter().map(|f| head(&f.field)).collect();
     if let Err(more) = input.clone().parse() {
-        inv.0.extend(more.0.into_iter().filter(|f| !flagged.contains(&head(&f.field))));
+        inv.0.extend(
+            more.0
+                .into_iter()
+                .filter(|f| !flagged.contains(&head(&f.field))),
+        );
     }
     inv
 }
@@ -241,18 +275,26 @@ fn anchor(head: &str, index: Option<usize>) -> Option<String> {
         ("channels", _) => "f-channels".to_string(),
         ("fee_fen", _) => "f-fee_yuan".to_string(),
         (
-            "name" | "aliases" | "promised_days" | "visits" | "materials" | "fee_basis" | "legal_basis"
-            | "statutory_days" | "statutory_unit" | "effective_on",
+            "name" | "aliases" | "promised_days" | "visits" | "materials" | "fee_basis"
+            | "legal_basis" | "statutory_days" | "statutory_unit" | "effective_on",
             _,
         ) => format!("f-{head}"),
         _ => return None,
     })
 }
 
-pub fn edit_page(detail: &ItemDetail, form: EditForm, errors: FieldErrors, viewer: &Viewer) -> EditPage {
+pub fn edit_page(
+    detail: &ItemDetail,
+    form: EditForm,
+    errors: FieldErrors,
+    viewer: &Viewer,
+) -> EditPage {
     let code = detail.current.item.code.to_string();
     let form_choices = |current: &str| -> Vec<Choice> {
-        FORMS.iter().map(|(f, v)| Choice::new(*v, f.zh(), current)).collect()
+        FORMS
+            .iter()
+            .map(|(f, v)| Choice::new(*v, f.zh(), current))
+            .collect()
     };
     let mut rows: Vec<MaterialRowView> = form
         .materials
@@ -287,7 +329,11 @@ pub fn edit_page(detail: &ItemDetail, form: EditForm, errors: FieldErrors, viewe
         csrf: viewer.csrf(),
         channel_boxes: Channel::ALL
             .iter()
-            .map(|c| ChannelBox { value: c.as_str(), label: c.zh(), checked: form.channels.iter().any(|x| x == c.as_str()) })
+            .map(|c| ChannelBox {
+                value: c.as_str(),
+                label: c.zh(),
+                checked: form.channels.iter().any(|x| x == c.as_str()),
+            })
             .collect(),
         visit_choices: ["0", "1", "2"]
             .iter()
@@ -315,7 +361,9 @@ async fn editable(s: &AppState, viewer: &Viewer, code: &str) -> Result<ItemDetai
         }));
     }
     if !viewer.maintains(detail.current.item.department_id) {
-        return Err(viewer.fail(AppError::Forbidden("部门管理员只能编辑本部门的事项。".into())));
+        return Err(viewer.fail(AppError::Forbidden(
+            "部门管理员只能编辑本部门的事项。".into(),
+        )));
     }
     Ok(detail)
 }
@@ -327,7 +375,10 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let detail = editable(&s, &m.viewer, &code).await?;
     let form = EditForm::from_input(&ItemInput::from(&detail.current.item), date(s.app.today()));
-    render(StatusCode::OK, &edit_page(&detail, form, FieldErrors::default(), &m.viewer))
+    render(
+        StatusCode::OK,
+        &edit_page(&detail, form, FieldErrors::default(), &m.viewer),
+    )
 }
 
 pub async fn save(
@@ -342,9 +393,16 @@ pub async fn save(
     let (input, inv) = form.apply_to(ItemInput::from(&detail.current.item));
     if !inv.0.is_empty() {
         let errors = FieldErrors::from_invalid(&all_problems(&input, inv));
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(&detail, form, errors, &m.viewer));
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &edit_page(&detail, form, errors, &m.viewer),
+        );
     }
-    match s.app.revise_item(&m.actor, &code, input, Some(&form.effective_on)).await {
+    match s
+        .app
+        .revise_item(&m.actor, &code, input, Some(&form.effective_on))
+        .await
+    {
         Ok(v) => Ok(see_other(&format!("/items/{}", v.item.code), None)),
         Err(e) => match FieldErrors::from_app(&e) {
             Some(errors) => {
@@ -417,8 +475,14 @@ mod tests {
         let (input, e) = f.apply_to(base);
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["promised_days", "fee_fen", "effective_on"]);
-        assert_eq!(input.promised_days, 3, "an unreadable value keeps the item's");
+        assert_eq!(
+            input.promised_days, 3,
+            "an unreadable value keeps the item's"
+        );
         let all = all_problems(&input, e);
-        assert!(all.0.iter().any(|f| f.field == "name"), "the item's own rules report too: {all:?}");
+        assert!(
+            all.0.iter().any(|f| f.field == "name"),
+            "the item's own rules report too: {all:?}"
+        );
     }
 }

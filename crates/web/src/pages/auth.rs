@@ -28,12 +28,20 @@ pub struct Viewer {
 
 impl Viewer {
     pub fn anonymous(here: &str) -> Viewer {
-        Viewer { actor: None, token: None, here: here.to_string() }
+        Viewer {
+            actor: None,
+            token: None,
+            here: here.to_string(),
+        }
     }
 
     #[cfg(test)]
     pub fn signed_in(actor: Actor, token: &str, here: &str) -> Viewer {
-        Viewer { actor: Some(actor), token: Some(token.to_string()), here: here.to_string() }
+        Viewer {
+            actor: Some(actor),
+            token: Some(token.to_string()),
+            here: here.to_string(),
+        }
     }
 
     pub fn chrome(&self, section: Section) -> Chrome {
@@ -46,27 +54,40 @@ impl Viewer {
 
     /// A failure rendered with this viewer's header.
     pub fn fail(&self, e: impl Into<crate::ApiError>) -> PageError {
-        PageError { error: e.into(), chrome: Some(self.chrome(Section::None)) }
+        PageError {
+            error: e.into(),
+            chrome: Some(Box::new(self.chrome(Section::None))),
+        }
     }
 
     pub fn csrf(&self) -> String {
-        self.token.as_deref().map(identity::csrf_token).unwrap_or_default()
+        self.token
+            .as_deref()
+            .map(identity::csrf_token)
+            .unwrap_or_default()
     }
 
     pub fn is_maintainer(&self) -> bool {
-        self.actor.as_ref().is_some_and(|a| matches!(a.role, Role::DeptAdmin | Role::Admin))
+        self.actor
+            .as_ref()
+            .is_some_and(|a| matches!(a.role, Role::DeptAdmin | Role::Admin))
     }
 
     /// Whether the viewer may edit items of this department.
     pub fn maintains(&self, department_id: i64) -> bool {
-        self.actor.as_ref().is_some_and(|a| a.scope().may_maintain_department(department_id))
+        self.actor
+            .as_ref()
+            .is_some_and(|a| a.scope().may_maintain_department(department_id))
     }
 
     /// A form without this session's token did not come from our page: refuse it.
     pub fn check_csrf(&self, form: &FormData) -> Result<(), PageError> {
         let sent = form.get("csrf");
         let expected = self.csrf();
-        if self.token.is_none() || expected.is_empty() || !same(sent.as_bytes(), expected.as_bytes()) {
+        if self.token.is_none()
+            || expected.is_empty()
+            || !same(sent.as_bytes(), expected.as_bytes())
+        {
             return Err(self.fail(AppError::Forbidden(
                 "表单已失效（CSRF 校验未通过），请刷新页面后重新提交。".into(),
             )));
@@ -94,13 +115,25 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/").to_string();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
+            .to_string();
         let Some(token) = session_cookie(&parts.headers) else {
             return Ok(Viewer::anonymous(&here));
         };
         match state.app.authenticate(&token).await {
-            Ok(actor) => Ok(Viewer { actor: Some(actor), token: Some(token), here }),
+            Ok(actor) => Ok(Viewer {
+                actor: Some(actor),
+                token: Some(token),
+                here,
+            }),
             Err(AppError::Unauthenticated) => Ok(Viewer::anonymous(&here)),
             Err(e) => {
                 // A page still renders for a visitor when sessions cannot be read.
@@ -125,12 +158,18 @@ impl FromRequestParts<AppState> for Maintainer {
         let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
         let Some(actor) = viewer.actor.clone() else {
             // After a POST the form is gone; come back to the page that held it.
-            let back = if parts.method == axum::http::Method::GET { viewer.here.clone() } else { "/".into() };
+            let back = if parts.method == axum::http::Method::GET {
+                viewer.here.clone()
+            } else {
+                "/".into()
+            };
             return Err(Redirect::to(&format!("/login?next={}", encode(&back))).into_response());
         };
         if !viewer.is_maintainer() {
             return Err(viewer
-                .fail(AppError::Forbidden("只有部门管理员或系统管理员可以维护权力清单。".into()))
+                .fail(AppError::Forbidden(
+                    "只有部门管理员或系统管理员可以维护权力清单。".into(),
+                ))
                 .into_response());
         }
         Ok(Maintainer { actor, viewer })
@@ -176,11 +215,19 @@ pub async fn login_form(
     render(StatusCode::OK, &page)
 }
 
-pub async fn login(State(s): State<AppState>, viewer: Viewer, form: FormData) -> Result<Response, PageError> {
+pub async fn login(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
     let username = form.get("username").trim().to_string();
     let next = safe_next(form.get("next")).unwrap_or("/").to_string();
     match s.app.login(&username, form.get("password")).await {
         Ok(session) => {
+            // Signing in again replaces the old session rather than leaving it alive.
+            if let Some(old) = viewer.token.as_deref() {
+                let _ = s.app.logout(old).await;
+            }
             let max_age = (session.expires_at - s.app.now()).num_seconds().max(0);
             let cookie = format!(
                 "{COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}",
@@ -201,7 +248,11 @@ pub async fn login(State(s): State<AppState>, viewer: Viewer, form: FormData) ->
     }
 }
 
-pub async fn logout(State(s): State<AppState>, viewer: Viewer, form: FormData) -> Result<Response, PageError> {
+pub async fn logout(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
     if let Some(token) = viewer.token.as_deref() {
         viewer.check_csrf(&form)?;
         s.app.logout(token).await.map_err(|e| viewer.fail(e))?;
@@ -226,7 +277,14 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next("/items?q=1"), Some("/items?q=1"));
-        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "", "evil", "/a\nb"] {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+            "evil",
+            "/a\nb",
+        ] {
             assert_eq!(safe_next(bad), None, "{bad}");
         }
     }
@@ -234,7 +292,10 @@ mod tests {
     #[test]
     fn finds_the_session_cookie_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; bianli_session=tok; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; bianli_session=tok; b=2"),
+        );
         assert_eq!(session_cookie(&h).as_deref(), Some("tok"));
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("bianli_session="));

@@ -9,15 +9,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use bianli_app::App;
 use bianli_app::store::{DecreeDetail, DecreeSummary, Diff, DiffKind};
-use bianli_domain::catalog::{Adjustment, DecreeStatus};
 use bianli_domain::Invalid;
+use bianli_domain::catalog::{Adjustment, DecreeStatus};
 use serde::Deserialize;
 
 use super::auth::Viewer;
 use super::error_page::PageError;
 use super::form;
 use super::guide::{Link, decree_link};
-use super::layout::{Chrome, Section, date, ok, query};
+use super::layout::{Chrome, Section, count, date, ok, query};
 use super::lookup::Names;
 use crate::AppState;
 
@@ -47,9 +47,9 @@ pub struct DecreeRow {
     pub effective_on: String,
     pub status: &'static str,
     pub draft: bool,
-    pub started: i64,
-    pub ended: i64,
-    pub drafted: i64,
+    pub started: String,
+    pub ended: String,
+    pub drafted: String,
 }
 
 #[derive(Template)]
@@ -66,16 +66,20 @@ pub fn decree_rows(list: &[DecreeSummary], maintainer: bool) -> Vec<DecreeRow> {
             let d = &s.decree;
             let draft = d.status == DecreeStatus::Draft;
             DecreeRow {
-                href: if draft && maintainer { format!("/admin/decrees/{}", d.id) } else { format!("/decrees/{}", d.id) },
+                href: if draft && maintainer {
+                    format!("/admin/decrees/{}", d.id)
+                } else {
+                    format!("/decrees/{}", d.id)
+                },
                 number: d.number.as_str().to_string(),
                 title: d.title.clone(),
                 issued_on: date(d.issued_on),
                 effective_on: date(d.effective_on),
                 status: status_zh(d.status),
                 draft,
-                started: s.started,
-                ended: s.ended,
-                drafted: s.drafted,
+                started: count(s.started),
+                ended: count(s.ended),
+                drafted: count(s.drafted),
             }
         })
         .collect()
@@ -84,7 +88,11 @@ pub fn decree_rows(list: &[DecreeSummary], maintainer: bool) -> Vec<DecreeRow> {
 pub async fn list(State(s): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let list = s.app.decrees().await.map_err(|e| viewer.fail(e))?;
     let maintainer = viewer.is_maintainer();
-    ok(&DecreesPage { chrome: viewer.chrome(Section::Decrees), rows: decree_rows(&list, maintainer), maintainer })
+    ok(&DecreesPage {
+        chrome: viewer.chrome(Section::Decrees),
+        rows: decree_rows(&list, maintainer),
+        maintainer,
+    })
 }
 
 /// A draft adjustment in words, with the items it names.
@@ -100,7 +108,10 @@ async fn item_link(app: &App, code: &str) -> Link {
         Ok(d) => format!("{}（{code}）", d.current.item.name),
         Err(_) => code.to_string(),
     };
-    Link { href: format!("/items/{code}"), label }
+    Link {
+        href: format!("/items/{code}"),
+        label,
+    }
 }
 
 pub async fn describe(app: &App, a: &Adjustment) -> AdjustmentView {
@@ -111,9 +122,11 @@ pub async fn describe(app: &App, a: &Adjustment) -> AdjustmentView {
             items: vec![],
             note: format!("{}（{}）", item.name, item.code),
         },
-        Adjustment::Cancel { code } | Adjustment::Delegate { code } => {
-            AdjustmentView { kind, items: vec![item_link(app, &code.to_string()).await], note: String::new() }
-        }
+        Adjustment::Cancel { code } | Adjustment::Delegate { code } => AdjustmentView {
+            kind,
+            items: vec![item_link(app, &code.to_string()).await],
+            note: String::new(),
+        },
         Adjustment::PreToPost { code, prerequisite } => AdjustmentView {
             kind,
             items: vec![item_link(app, &code.to_string()).await],
@@ -124,7 +137,11 @@ pub async fn describe(app: &App, a: &Adjustment) -> AdjustmentView {
             for c in codes {
                 items.push(item_link(app, &c.to_string()).await);
             }
-            AdjustmentView { kind, items, note: format!("合并为 {}（{}）", into.name, into.code) }
+            AdjustmentView {
+                kind,
+                items,
+                note: format!("合并为 {}（{}）", into.name, into.code),
+            }
         }
         Adjustment::Modify { item } => AdjustmentView {
             kind,
@@ -145,8 +162,8 @@ pub async fn describe_all(app: &App, list: &[Adjustment]) -> Vec<AdjustmentView>
 pub struct EffectRow {
     pub kind: &'static str,
     pub level: &'static str,
-    pub started: i64,
-    pub ended: i64,
+    pub started: String,
+    pub ended: String,
 }
 
 #[derive(Template)]
@@ -166,7 +183,11 @@ pub struct DecreePage {
     pub admin_href: Option<String>,
 }
 
-pub fn decree_page(d: &DecreeDetail, adjustments: Vec<AdjustmentView>, viewer: &Viewer) -> DecreePage {
+pub fn decree_page(
+    d: &DecreeDetail,
+    adjustments: Vec<AdjustmentView>,
+    viewer: &Viewer,
+) -> DecreePage {
     let h = &d.decree;
     let draft = h.status == DecreeStatus::Draft;
     let before = h.effective_on.pred_opt().unwrap_or(h.effective_on);
@@ -181,11 +202,19 @@ pub fn decree_page(d: &DecreeDetail, adjustments: Vec<AdjustmentView>, viewer: &
         effects: d
             .effects
             .iter()
-            .map(|e| EffectRow { kind: e.adjustment.zh(), level: e.level.zh(), started: e.started, ended: e.ended })
+            .map(|e| EffectRow {
+                kind: e.adjustment.zh(),
+                level: e.level.zh(),
+                started: count(e.started),
+                ended: count(e.ended),
+            })
             .collect(),
         more_adjustments: d.adjustments.len().saturating_sub(adjustments.len()),
         adjustments,
-        diff_href: format!("/diff{}", query(&[("from", &date(before)), ("to", &date(h.effective_on))])),
+        diff_href: format!(
+            "/diff{}",
+            query(&[("from", &date(before)), ("to", &date(h.effective_on))])
+        ),
         admin_href: (draft && viewer.is_maintainer()).then(|| format!("/admin/decrees/{}", h.id)),
     }
 }
@@ -198,7 +227,11 @@ pub fn parse_id(s: &str) -> Result<i64, Invalid> {
         .ok_or_else(|| Invalid::one("id", format!("`{s}` is not a decree id")))
 }
 
-pub async fn show(State(s): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let id = parse_id(&id).map_err(|e| viewer.fail(e))?;
     let d = s.app.decree(id).await.map_err(|e| viewer.fail(e))?;
     let adjustments = describe_all(&s.app, &d.adjustments).await;
@@ -219,7 +252,7 @@ pub struct SummaryRow {
     pub adjustment: &'static str,
     pub change: &'static str,
     pub level: &'static str,
-    pub count: i64,
+    pub count: String,
 }
 
 pub struct DiffRowView {
@@ -255,7 +288,7 @@ pub fn diff_view(page: &mut DiffPage, diff: &Diff, names: &Names, numbers: &Hash
             adjustment: s.adjustment.zh(),
             change: change_zh(s.change),
             level: s.level.zh(),
-            count: s.count,
+            count: count(s.count),
         })
         .collect();
     page.rows = diff
@@ -275,7 +308,12 @@ pub fn diff_view(page: &mut DiffPage, diff: &Diff, names: &Names, numbers: &Hash
     page.next_href = diff.next_after.as_deref().map(|c| {
         format!(
             "/diff{}",
-            query(&[("from", &page.from), ("to", &page.to), ("division", &page.division), ("cursor", c)])
+            query(&[
+                ("from", &page.from),
+                ("to", &page.to),
+                ("division", &page.division),
+                ("cursor", c)
+            ])
         )
     });
 }
@@ -300,7 +338,13 @@ pub async fn diff(
     if page.asked {
         let diff = s
             .app
-            .diff(&page.from, &page.to, q.division.as_deref(), q.cursor.as_deref(), None)
+            .diff(
+                &page.from,
+                &page.to,
+                q.division.as_deref(),
+                q.cursor.as_deref(),
+                None,
+            )
             .await
             .map_err(|e| viewer.fail(e))?;
         let names = Names::load(&s.app).await.map_err(|e| viewer.fail(e))?;

@@ -13,7 +13,7 @@ use super::auth::Viewer;
 use super::error_page::PageError;
 use super::form;
 use super::items::{ItemCard, card};
-use super::layout::{Chrome, Section, ok, query};
+use super::layout::{Chrome, Section, count, ok, query};
 use super::lookup::Names;
 use crate::AppState;
 
@@ -30,7 +30,7 @@ pub struct DepartmentPage {
     pub name: String,
     pub division: String,
     pub division_href: String,
-    pub total: i64,
+    pub total: String,
     pub cards: Vec<ItemCard>,
     pub next_href: Option<String>,
     pub first_href: Option<String>,
@@ -44,12 +44,10 @@ pub async fn show(
     q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let q = form::query(&viewer, q)?;
-    let id: i64 = id
-        .trim()
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| viewer.fail(Invalid::one("id", format!("`{id}` is not a department id"))))?;
+    let id: i64 =
+        id.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            viewer.fail(Invalid::one("id", format!("`{id}` is not a department id")))
+        })?;
     let names = Names::load(&s.app).await.map_err(|e| viewer.fail(e))?;
     let dep = names
         .department(id)
@@ -70,10 +68,15 @@ pub async fn show(
         name: dep.name.clone(),
         division: names.division(dep.division.as_str()),
         division_href: format!("/items{}", query(&[("division", dep.division.as_str())])),
-        total: found.total,
+        total: count(found.total),
         cards: found.items.iter().map(|v| card(v, &names)).collect(),
-        next_href: found.next_cursor.map(|c| format!("{here}{}", query(&[("cursor", &c)]))),
-        first_href: q.cursor.filter(|c| !c.trim().is_empty()).map(|_| here.clone()),
+        next_href: found
+            .next_cursor
+            .map(|c| format!("{here}{}", query(&[("cursor", &c)]))),
+        first_href: q
+            .cursor
+            .filter(|c| !c.trim().is_empty())
+            .map(|_| here.clone()),
         search_href: format!("/items{}", query(&[("department", &id.to_string())])),
     };
     ok(&page)

@@ -12,12 +12,15 @@ use crate::ApiError;
 pub struct PageError {
     pub error: ApiError,
     /// The header of the page that failed; `None` shows a signed-out header.
-    pub chrome: Option<Chrome>,
+    pub chrome: Option<Box<Chrome>>,
 }
 
 impl PageError {
     pub fn bare(e: impl Into<ApiError>) -> Self {
-        PageError { error: e.into(), chrome: None }
+        PageError {
+            error: e.into(),
+            chrome: None,
+        }
     }
 }
 
@@ -100,10 +103,18 @@ pub fn field_views(e: &ApiError) -> Vec<FieldView> {
     e.errors()
         .iter()
         .map(|v| {
-            let field = v.get("field").and_then(|f| f.as_str()).unwrap_or_default().to_string();
+            let field = v
+                .get("field")
+                .and_then(|f| f.as_str())
+                .unwrap_or_default()
+                .to_string();
             FieldView {
                 label: label_of(&field),
-                reason: v.get("reason").and_then(|f| f.as_str()).unwrap_or_default().to_string(),
+                reason: v
+                    .get("reason")
+                    .and_then(|f| f.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
                 field,
             }
         })
@@ -129,6 +140,7 @@ impl IntoResponse for PageError {
         let status = self.error.status();
         let chrome = self
             .chrome
+            .map(|c| *c)
             .unwrap_or_else(|| Chrome::new(Section::None, None, false, String::new(), "/"));
         match ErrorPage::of(&self.error, chrome).render() {
             Ok(html) => (status, Html(html)).into_response(),

@@ -32,13 +32,20 @@ impl FieldErrors {
     pub fn from_app(e: &AppError) -> Option<FieldErrors> {
         match e {
             AppError::Invalid(inv) => Some(FieldErrors::from_invalid(inv)),
-            AppError::Conflict { field, message } => Some(FieldErrors(vec![(field.clone(), message.clone())])),
+            AppError::Conflict { field, message } => {
+                Some(FieldErrors(vec![(field.clone(), message.clone())]))
+            }
             _ => None,
         }
     }
 
     pub fn from_invalid(inv: &Invalid) -> FieldErrors {
-        FieldErrors(inv.0.iter().map(|f| (f.field.clone(), f.reason.clone())).collect())
+        FieldErrors(
+            inv.0
+                .iter()
+                .map(|f| (f.field.clone(), f.reason.clone()))
+                .collect(),
+        )
     }
 
     /// Reasons for a field, whatever index or part the error names.
@@ -66,7 +73,9 @@ impl FieldErrors {
             .map(|(f, r)| {
                 let (head, index) = head_and_index(f);
                 ErrorLink {
-                    href: anchor(head, index).map(|a| format!("#{a}")).unwrap_or_default(),
+                    href: anchor(head, index)
+                        .map(|a| format!("#{a}"))
+                        .unwrap_or_default(),
                     label: label_of(f),
                     field: f.clone(),
                     reason: r.clone(),
@@ -91,7 +100,12 @@ mod tests {
         assert_eq!(e.row("materials", 2), ["empty"]);
         assert!(e.row("materials", 1).is_empty());
         assert_eq!(e.of("name"), ["short"]);
-        let links = e.links(|h, i| Some(format!("f-{h}{}", i.map(|i| i.to_string()).unwrap_or_default())));
+        let links = e.links(|h, i| {
+            Some(format!(
+                "f-{h}{}",
+                i.map(|i| i.to_string()).unwrap_or_default()
+            ))
+        });
         assert_eq!(links[0].href, "#f-materials2");
         assert_eq!(links[0].label, "申请材料");
     }

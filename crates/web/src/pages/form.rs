@@ -18,11 +18,19 @@ pub struct FormData(pub Vec<(String, String)>);
 impl FormData {
     /// The first value of `key`, or "" when absent.
     pub fn get(&self, key: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -37,17 +45,33 @@ impl FromRequest<AppState> for FormData {
         Form::<Vec<(String, String)>>::from_request(req, state)
             .await
             .map(|Form(pairs)| FormData(pairs))
-            .map_err(|e| PageError::bare(Invalid::one("form", format!("the form could not be read: {e}"))))
+            .map_err(|e| {
+                PageError::bare(Invalid::one(
+                    "form",
+                    format!("the form could not be read: {e}"),
+                ))
+            })
     }
 }
 
 /// A query string, or the 422 page saying it could not be read.
-pub fn query<T: DeserializeOwned>(viewer: &Viewer, q: Result<Query<T>, QueryRejection>) -> Result<T, PageError> {
-    q.map(|Query(t)| t)
-        .map_err(|e| viewer.fail(Invalid::one("query", format!("the address's query could not be read: {}", e.body_text()))))
+pub fn query<T: DeserializeOwned>(
+    viewer: &Viewer,
+    q: Result<Query<T>, QueryRejection>,
+) -> Result<T, PageError> {
+    q.map(|Query(t)| t).map_err(|e| {
+        viewer.fail(Invalid::one(
+            "query",
+            format!("the address's query could not be read: {}", e.body_text()),
+        ))
+    })
 }
 
 /// Lines of a textarea, trimmed, blank ones dropped.
 pub fn lines(s: &str) -> Vec<String> {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }

@@ -66,13 +66,19 @@ pub struct GuidePage {
 }
 
 fn search_link(name: &str) -> Link {
-    Link { href: format!("/items{}", query(&[("q", name)])), label: name.to_string() }
+    Link {
+        href: format!("/items{}", query(&[("q", name)])),
+        label: name.to_string(),
+    }
 }
 
 pub fn decree_link(id: Option<i64>, numbers: &HashMap<i64, String>) -> Option<Link> {
     id.map(|id| Link {
         href: format!("/decrees/{id}"),
-        label: numbers.get(&id).cloned().unwrap_or_else(|| format!("决定 {id}")),
+        label: numbers
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("决定 {id}")),
     })
 }
 
@@ -86,12 +92,23 @@ fn ended_as(kind: Option<AdjustmentKind>) -> &'static str {
     }
 }
 
-pub fn guide_page(d: &ItemDetail, names: &Names, numbers: &HashMap<i64, String>, viewer: &Viewer) -> GuidePage {
+pub fn guide_page(
+    d: &ItemDetail,
+    names: &Names,
+    numbers: &HashMap<i64, String>,
+    viewer: &Viewer,
+) -> GuidePage {
     let cur = &d.current;
     let i = &cur.item;
     let department = match &d.department {
-        Some(dep) => Link { href: format!("/departments/{}", dep.id), label: dep.name.clone() },
-        None => Link { href: format!("/departments/{}", i.department_id), label: names.department_name(i.department_id) },
+        Some(dep) => Link {
+            href: format!("/departments/{}", dep.id),
+            label: dep.name.clone(),
+        },
+        None => Link {
+            href: format!("/departments/{}", i.department_id),
+            label: names.department_name(i.department_id),
+        },
     };
     let banner = cur.valid_to.map(|to| {
         let text = format!("自 {} 起不再由{}实施。", date(to), department.label);
@@ -99,7 +116,10 @@ pub fn guide_page(d: &ItemDetail, names: &Names, numbers: &HashMap<i64, String>,
     });
     let banner_link = match (cur.valid_to, cur.end_change) {
         (Some(_), Some(AdjustmentKind::Delegate)) => i.level().below().map(|below| Link {
-            href: format!("/items{}", query(&[("q", &i.name), ("level", below.as_str())])),
+            href: format!(
+                "/items{}",
+                query(&[("q", &i.name), ("level", below.as_str())])
+            ),
             label: format!("查看下放后由{}实施的同名事项", below.zh()),
         }),
         (Some(_), _) => decree_link(cur.ended_by, numbers),
@@ -112,7 +132,11 @@ pub fn guide_page(d: &ItemDetail, names: &Names, numbers: &HashMap<i64, String>,
             version: v.version,
             valid_from: date(v.valid_from),
             valid_to: v.valid_to.map(date).unwrap_or_else(|| "至今".to_string()),
-            change: if v.started_by.is_some() { v.start_change.zh() } else { "日常维护" },
+            change: if v.started_by.is_some() {
+                v.start_change.zh()
+            } else {
+                "日常维护"
+            },
             decree: decree_link(v.started_by, numbers),
             ended: v.end_change.map(|k| k.zh().to_string()),
         })
@@ -125,10 +149,18 @@ pub fn guide_page(d: &ItemDetail, names: &Names, numbers: &HashMap<i64, String>,
         kind: i.kind.zh(),
         division: names.division(i.division.as_str()),
         level: i.level().zh(),
-        statutory: i.statutory_limit.map(|l| l.zh()).unwrap_or_else(|| "法律法规未规定".to_string()),
+        statutory: i
+            .statutory_limit
+            .map(|l| l.zh())
+            .unwrap_or_else(|| "法律法规未规定".to_string()),
         promised: promised(i.promised_days),
         visits: visits(i.visits),
-        channels: i.channels.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
+        channels: i
+            .channels
+            .iter()
+            .map(|c| c.zh())
+            .collect::<Vec<_>>()
+            .join("、"),
         materials: i
             .materials
             .iter()
@@ -154,7 +186,11 @@ pub fn guide_page(d: &ItemDetail, names: &Names, numbers: &HashMap<i64, String>,
     }
 }
 
-pub async fn show(State(s): State<AppState>, viewer: Viewer, Path(code): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
     let detail = s.app.item(&code).await.map_err(|e| viewer.fail(e))?;
     let names = Names::load(&s.app).await.map_err(|e| viewer.fail(e))?;
     let numbers = decree_numbers(&s.app).await.map_err(|e| viewer.fail(e))?;

@@ -56,6 +56,9 @@ pub async fn home(State(s): State<AppState>, viewer: Viewer) -> Result<Response,
 pub fn quick_links() -> Vec<Quick> {
     QUICK
         .iter()
-        .map(|q| Quick { label: q, href: format!("/items{}", query(&[("q", q)])) })
+        .map(|q| Quick {
+            label: q,
+            href: format!("/items{}", query(&[("q", q)])),
+        })
         .collect()
 }

@@ -14,7 +14,7 @@ use bianli_domain::division::Level;
 use super::auth::Viewer;
 use super::error_page::{FieldView, PageError, field_views};
 use super::form;
-use super::layout::{Chrome, Section, promised, query, render, visits};
+use super::layout::{Chrome, Section, count, promised, query, render, visits};
 use super::lookup::{Choice, ChoiceGroup, Names, division_groups};
 use crate::{ApiError, AppState};
 
@@ -46,7 +46,12 @@ pub fn card(v: &ItemVersion, names: &Names) -> ItemCard {
         kind: i.kind.zh(),
         promised: promised(i.promised_days),
         visits: visits(i.visits),
-        channels: i.channels.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
+        channels: i
+            .channels
+            .iter()
+            .map(|c| c.zh())
+            .collect::<Vec<_>>()
+            .join("、"),
         ended: v.valid_to.map(|d| format!("{d} 起不再实施")),
     }
 }
@@ -70,7 +75,7 @@ pub struct ItemsPage {
     pub chrome: Chrome,
     pub filters: Filters,
     pub errors: Vec<FieldView>,
-    pub total: i64,
+    pub total: String,
     pub cards: Vec<ItemCard>,
     pub next_href: Option<String>,
     pub first_href: Option<String>,
@@ -110,13 +115,24 @@ fn filters(q: &ItemQuery, names: &Names) -> Filters {
             .unwrap_or_else(|| format!("部门 {department}"));
         (department.to_string(), name)
     });
-    let without_department: Vec<(&str, &str)> =
-        params(q).into_iter().filter(|(k, _)| *k != "department").collect();
+    let without_department: Vec<(&str, &str)> = params(q)
+        .into_iter()
+        .filter(|(k, _)| *k != "department")
+        .collect();
     Filters {
         q: v(&q.q).to_string(),
-        levels: Level::ALL.iter().map(|l| Choice::new(l.as_str(), l.zh(), level)).collect(),
-        kinds: ItemKind::ALL.iter().map(|k| Choice::new(k.zh(), k.zh(), kind)).collect(),
-        channels: Channel::ALL.iter().map(|c| Choice::new(c.as_str(), c.zh(), channel)).collect(),
+        levels: Level::ALL
+            .iter()
+            .map(|l| Choice::new(l.as_str(), l.zh(), level))
+            .collect(),
+        kinds: ItemKind::ALL
+            .iter()
+            .map(|k| Choice::new(k.zh(), k.zh(), kind))
+            .collect(),
+        channels: Channel::ALL
+            .iter()
+            .map(|c| Choice::new(c.as_str(), c.zh(), channel))
+            .collect(),
         divisions: division_groups(&names.divisions, v(&q.division)),
         department,
         zero_trip: matches!(v(&q.zero_trip).trim(), "on" | "true" | "1"),
@@ -136,7 +152,7 @@ pub async fn list(
         chrome: viewer.chrome(Section::Items),
         filters: filters(&q, &names),
         errors: Vec::new(),
-        total: 0,
+        total: String::new(),
         cards: Vec::new(),
         next_href: None,
         first_href: None,
@@ -145,7 +161,7 @@ pub async fn list(
     match s.app.search_items(&q).await {
         Ok(found) => {
             let base = params(&q);
-            page.total = found.total;
+            page.total = count(found.total);
             page.ranked = found.ranked;
             page.cards = found.items.iter().map(|v| card(v, &names)).collect();
             page.next_href = found.next_cursor.map(|c| {
@@ -153,7 +169,8 @@ pub async fn list(
                 p.push(("cursor", c.as_str()));
                 format!("/items{}", query(&p))
             });
-            page.first_href = (!v(&q.cursor).trim().is_empty()).then(|| format!("/items{}", query(&base)));
+            page.first_href =
+                (!v(&q.cursor).trim().is_empty()).then(|| format!("/items{}", query(&base)));
             super::layout::ok(&page)
         }
         // Bad filters: the same form, with what to fix, as a 422.

@@ -27,7 +27,11 @@ const CSS_HREF_BYTES: [u8; CSS_HREF_LEN] = {
     let mut j = 0;
     while j < 8 {
         let nibble = ((h >> (28 - 4 * j)) & 0xf) as u8;
-        buf[CSS_PREFIX.len() + j] = if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 };
+        buf[CSS_PREFIX.len() + j] = if nibble < 10 {
+            b'0' + nibble
+        } else {
+            b'a' + nibble - 10
+        };
         j += 1;
     }
     buf
@@ -85,7 +89,13 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    pub fn new(section: Section, user: Option<UserView>, maintainer: bool, csrf: String, here: &str) -> Chrome {
+    pub fn new(
+        section: Section,
+        user: Option<UserView>,
+        maintainer: bool,
+        csrf: String,
+        here: &str,
+    ) -> Chrome {
         let mut links = vec![
             (Section::Home, "/", "首页"),
             (Section::Items, "/items", "事项"),
@@ -97,7 +107,11 @@ impl Chrome {
         }
         let nav = links
             .into_iter()
-            .map(|(s, href, label)| NavLink { href, label, current: s == section })
+            .map(|(s, href, label)| NavLink {
+                href,
+                label,
+                current: s == section,
+            })
             .collect();
         let login_href = if here == "/" || here.starts_with("/login") {
             "/login".to_string()
@@ -119,7 +133,9 @@ impl Chrome {
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<Response, PageError> {
     match page.render() {
         Ok(html) => Ok((status, Html(html)).into_response()),
-        Err(e) => Err(PageError::bare(AppError::Internal(format!("rendering a page: {e}")))),
+        Err(e) => Err(PageError::bare(AppError::Internal(format!(
+            "rendering a page: {e}"
+        )))),
     }
 }
 
@@ -147,7 +163,11 @@ pub fn query(pairs: &[(&str, &str)]) -> String {
         .filter(|(_, v)| !v.trim().is_empty())
         .map(|(k, v)| format!("{k}={}", encode(v)))
         .collect();
-    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
 }
 
 pub fn date(d: NaiveDate) -> String {
@@ -159,7 +179,7 @@ pub fn count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -168,7 +188,11 @@ pub fn count(n: i64) -> String {
 }
 
 pub fn promised(days: u16) -> String {
-    if days == 0 { "即办件".to_string() } else { format!("承诺 {days} 个工作日") }
+    if days == 0 {
+        "即办件".to_string()
+    } else {
+        format!("承诺 {days} 个工作日")
+    }
 }
 
 pub fn visits(n: u8) -> String {
@@ -200,7 +224,10 @@ mod tests {
 
     #[test]
     fn query_strings_encode_and_skip_empty() {
-        assert_eq!(query(&[("q", "开饭店"), ("level", "")]), "?q=%E5%BC%80%E9%A5%AD%E5%BA%97");
+        assert_eq!(
+            query(&[("q", "开饭店"), ("level", "")]),
+            "?q=%E5%BC%80%E9%A5%AD%E5%BA%97"
+        );
         assert_eq!(query(&[("a", "x&y=z")]), "?a=x%26y%3Dz");
         assert_eq!(query(&[]), "");
     }

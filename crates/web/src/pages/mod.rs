@@ -24,7 +24,7 @@ mod tests;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware::map_response;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -41,9 +41,18 @@ pub fn router() -> Router<AppState> {
         .route("/departments/{id}", get(departments::show))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/admin/items/{code}/edit", get(admin_items::edit_form).post(admin_items::save))
-        .route("/admin/decrees", post(admin_decrees::create))
-        .route("/admin/decrees/new", get(admin_decrees::new_form).post(admin_decrees::create))
+        .route(
+            "/admin/items/{code}/edit",
+            get(admin_items::edit_form).post(admin_items::save),
+        )
+        .route(
+            "/admin/decrees",
+            get(|| async { Redirect::to("/decrees") }).post(admin_decrees::create),
+        )
+        .route(
+            "/admin/decrees/new",
+            get(admin_decrees::new_form).post(admin_decrees::create),
+        )
         .route("/admin/decrees/{id}", get(admin_decrees::show))
         .route("/admin/decrees/{id}/adjustments", post(admin_decrees::add))
         .route("/admin/decrees/{id}/apply", post(admin_decrees::apply))

@@ -125,10 +125,18 @@ pub fn chart(stats: &Stats) -> Chart {
             None => String::new(),
         };
         bar(l.in_force, "bar-now", &as_of, &note);
-        groups.push(BarGroup { label: l.level.zh(), label_y: (top + y - 4) / 2 + 5, bars });
+        groups.push(BarGroup {
+            label: l.level.zh(),
+            label_y: (top + y - 4) / 2 + 5,
+            bars,
+        });
         y += 14;
     }
-    Chart { height: y + 24, legend_y: y + 8, groups }
+    Chart {
+        height: y + 24,
+        legend_y: y + 8,
+        groups,
+    }
 }
 
 pub fn stats_page(stats: &Stats, names: &Names, viewer: &Viewer, asked_as_of: &str) -> StatsPage {
@@ -147,7 +155,14 @@ pub fn stats_page(stats: &Stats, names: &Names, viewer: &Viewer, asked_as_of: &s
         .map(|d| CountRow {
             label: d.name.clone(),
             href: with_date("division", d.code.as_str()),
-            count: count(stats.by_division.iter().find(|(c, _)| c == d.code.as_str()).map(|(_, n)| *n).unwrap_or(0)),
+            count: count(
+                stats
+                    .by_division
+                    .iter()
+                    .find(|(c, _)| c == d.code.as_str())
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0),
+            ),
         })
         .collect();
     StatsPage {
@@ -155,7 +170,10 @@ pub fn stats_page(stats: &Stats, names: &Names, viewer: &Viewer, asked_as_of: &s
         baseline: stats.baseline_date.map(date).unwrap_or_default(),
         has_baseline: stats.baseline_date.is_some(),
         total: count(stats.total),
-        baseline_total: stats.baseline_total.map(count).unwrap_or_else(|| "—".into()),
+        baseline_total: stats
+            .baseline_total
+            .map(count)
+            .unwrap_or_else(|| "—".into()),
         change: change(stats.reduction_pct),
         levels: stats
             .levels
@@ -171,18 +189,32 @@ pub fn stats_page(stats: &Stats, names: &Names, viewer: &Viewer, asked_as_of: &s
         kinds: stats
             .by_kind
             .iter()
-            .map(|(k, n)| CountRow { label: k.zh().to_string(), href: with_date("kind", k.zh()), count: count(*n) })
+            .map(|(k, n)| CountRow {
+                label: k.zh().to_string(),
+                href: with_date("kind", k.zh()),
+                count: count(*n),
+            })
             .collect(),
         departments: departments
             .iter()
             .take(TOP_DEPARTMENTS)
-            .map(|(id, n)| CountRow { label: names.department_name(*id), href: format!("/departments/{id}"), count: count(*n) })
+            .map(|(id, n)| CountRow {
+                label: names.department_name(*id),
+                href: format!("/departments/{id}"),
+                count: count(*n),
+            })
             .collect(),
         cities,
         quick: vec![
-            (format!("/stats{}", query(&[("as_of", BASELINE)])), format!("{BASELINE}（改革前基准）")),
             (
-                format!("/stats{}", query(&[("as_of", REFORMED), ("baseline", BASELINE)])),
+                format!("/stats{}", query(&[("as_of", BASELINE)])),
+                format!("{BASELINE}（改革前基准）"),
+            ),
+            (
+                format!(
+                    "/stats{}",
+                    query(&[("as_of", REFORMED), ("baseline", BASELINE)])
+                ),
                 format!("{REFORMED} 对比 {BASELINE}"),
             ),
         ],
@@ -202,5 +234,10 @@ pub async fn show(
         .await
         .map_err(|e| viewer.fail(e))?;
     let names = Names::load(&s.app).await.map_err(|e| viewer.fail(e))?;
-    ok(&stats_page(&stats, &names, &viewer, q.as_of.as_deref().unwrap_or("").trim()))
+    ok(&stats_page(
+        &stats,
+        &names,
+        &viewer,
+        q.as_of.as_deref().unwrap_or("").trim(),
+    ))
 }

@@ -2,11 +2,13 @@
 
 use askama::Template;
 use bianli_app::catalog::{ItemDetail, LevelStat, Stats};
-use bianli_app::store::{DecreeDetail, DecreeEffect, DecreeSummary, Diff, DiffKind, DiffRow, DiffSummary, ItemVersion};
+use bianli_app::store::{
+    DecreeDetail, DecreeEffect, DecreeSummary, Diff, DiffKind, DiffRow, DiffSummary, ItemVersion,
+};
 use bianli_app::{Actor, AppError};
 use bianli_domain::catalog::{
-    AdjustmentKind, Decree, DecreeInput, DecreeNumber, DecreeStatus, Department, ItemInput, ItemKind, Material,
-    MaterialForm,
+    AdjustmentKind, Decree, DecreeInput, DecreeNumber, DecreeStatus, Department, ItemInput,
+    ItemKind, Material, MaterialForm,
 };
 use bianli_domain::division::{Division, DivisionCode, Level};
 use chrono::NaiveDate;
@@ -47,7 +49,12 @@ fn names() -> Names {
             div("430100", "长沙市", Level::City, Some("430000")),
             div("430102", "芙蓉区", Level::County, Some("430100")),
         ],
-        vec![Department { id: 3, name: "长沙市市场监督管理局".into(), kind: "市场监督管理局".into(), division: code("430100") }],
+        vec![Department {
+            id: 3,
+            name: "长沙市市场监督管理局".into(),
+            kind: "市场监督管理局".into(),
+            division: code("430100"),
+        }],
     )
 }
 
@@ -65,8 +72,18 @@ fn food_input() -> ItemInput {
         visits: 1,
         channels: vec!["hall".into(), "web".into()],
         materials: vec![
-            Material { name: "营业执照<副本>".into(), required: true, form: MaterialForm::Copy, may_defer: true },
-            Material { name: "场所平面图".into(), required: false, form: MaterialForm::Original, may_defer: false },
+            Material {
+                name: "营业执照<副本>".into(),
+                required: true,
+                form: MaterialForm::Copy,
+                may_defer: true,
+            },
+            Material {
+                name: "场所平面图".into(),
+                required: false,
+                form: MaterialForm::Original,
+                may_defer: false,
+            },
         ],
         prerequisites: vec!["个体工商户设立登记".into()],
         chain_group: Some("开办餐饮店".into()),
@@ -74,7 +91,13 @@ fn food_input() -> ItemInput {
     }
 }
 
-fn version(n: i64, from: &str, to: Option<&str>, started_by: Option<i64>, end: Option<AdjustmentKind>) -> ItemVersion {
+fn version(
+    n: i64,
+    from: &str,
+    to: Option<&str>,
+    started_by: Option<i64>,
+    end: Option<AdjustmentKind>,
+) -> ItemVersion {
     ItemVersion {
         item: food_input().parse().expect("a valid item"),
         version: n,
@@ -89,7 +112,11 @@ fn version(n: i64, from: &str, to: Option<&str>, started_by: Option<i64>, end: O
 
 fn detail(history: Vec<ItemVersion>) -> ItemDetail {
     let current = history.last().cloned().expect("a version");
-    ItemDetail { current, history, department: None }
+    ItemDetail {
+        current,
+        history,
+        department: None,
+    }
 }
 
 fn actor(role: &str, department: Option<i64>) -> Actor {
@@ -114,13 +141,19 @@ fn signed_in(role: &str, department: Option<i64>) -> Viewer {
 }
 
 fn numbers() -> std::collections::HashMap<i64, String> {
-    [(1, "湘政发〔2014〕1号".to_string()), (2, "湘政发〔2017〕8号".to_string())].into()
+    [
+        (1, "湘政发〔2014〕1号".to_string()),
+        (2, "湘政发〔2017〕8号".to_string()),
+    ]
+    .into()
 }
 
 #[test]
 fn the_guide_shows_materials_limits_and_history() {
     let d = detail(vec![version(1, "2014-12-31", None, Some(1), None)]);
-    let html = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/")).render().expect("renders");
+    let html = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/"))
+        .render()
+        .expect("renders");
     for s in [
         "<h1>食品经营许可</h1>",
         "申请材料",
@@ -143,7 +176,10 @@ fn the_guide_shows_materials_limits_and_history() {
     ] {
         assert!(html.contains(s), "missing {s}");
     }
-    assert!(html.contains("营业执照&#60;副本&#62;") || html.contains("营业执照&lt;副本&gt;"), "escaped");
+    assert!(
+        html.contains("营业执照&#60;副本&#62;") || html.contains("营业执照&lt;副本&gt;"),
+        "escaped"
+    );
     assert!(!html.contains("已取消"));
     assert!(!html.contains("编辑"), "no edit link for visitors");
     assert!(html.contains("<html lang=\"zh-CN\">"));
@@ -152,10 +188,21 @@ fn the_guide_shows_materials_limits_and_history() {
 
 #[test]
 fn an_ended_item_says_so_and_routine_revisions_show() {
-    let mut revised = version(2, "2016-01-01", Some("2017-06-03"), None, Some(AdjustmentKind::Cancel));
+    let mut revised = version(
+        2,
+        "2016-01-01",
+        Some("2017-06-03"),
+        None,
+        Some(AdjustmentKind::Cancel),
+    );
     revised.start_change = AdjustmentKind::Modify;
-    let d = detail(vec![version(1, "2014-12-31", Some("2016-01-01"), Some(1), None), revised]);
-    let html = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/")).render().expect("renders");
+    let d = detail(vec![
+        version(1, "2014-12-31", Some("2016-01-01"), Some(1), None),
+        revised,
+    ]);
+    let html = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/"))
+        .render()
+        .expect("renders");
     assert!(html.contains("已取消"));
     assert!(html.contains("2017-06-03"));
     assert!(html.contains("日常维护"));
@@ -164,13 +211,19 @@ fn an_ended_item_says_so_and_routine_revisions_show() {
 #[test]
 fn the_edit_link_is_for_the_items_department_only() {
     let d = detail(vec![version(1, "2014-12-31", None, Some(1), None)]);
-    let own = guide_page(&d, &names(), &numbers(), &signed_in("deptadmin", Some(3))).render().expect("renders");
+    let own = guide_page(&d, &names(), &numbers(), &signed_in("deptadmin", Some(3)))
+        .render()
+        .expect("renders");
     assert!(own.contains("/admin/items/430100-0100001/edit"));
     assert!(own.contains("退出"));
     assert!(own.contains("name=\"csrf\""));
-    let other = guide_page(&d, &names(), &numbers(), &signed_in("deptadmin", Some(4))).render().expect("renders");
+    let other = guide_page(&d, &names(), &numbers(), &signed_in("deptadmin", Some(4)))
+        .render()
+        .expect("renders");
     assert!(!other.contains("/admin/items/430100-0100001/edit"));
-    let admin = guide_page(&d, &names(), &numbers(), &signed_in("admin", None)).render().expect("renders");
+    let admin = guide_page(&d, &names(), &numbers(), &signed_in("admin", None))
+        .render()
+        .expect("renders");
     assert!(admin.contains("/admin/items/430100-0100001/edit"));
 }
 
@@ -179,12 +232,26 @@ fn the_home_page_has_the_search_box() {
     let page = HomePage {
         chrome: Viewer::anonymous("/").chrome(Section::Home),
         quick: quick_links(),
-        levels: vec![LevelCount { label: "省级", count: "1,234".into(), href: "/items?level=province".into() }],
+        levels: vec![LevelCount {
+            label: "省级",
+            count: "1,234".into(),
+            href: "/items?level=province".into(),
+        }],
         total: "1,234".into(),
         today: "2026-01-01".into(),
     };
     let html = page.render().expect("renders");
-    for s in ["我要办", "id=\"q\"", "name=\"q\"", ">搜索</button>", "开饭店", "卖烟", "1,234", "aria-current=\"page\"", "登录"] {
+    for s in [
+        "我要办",
+        "id=\"q\"",
+        "name=\"q\"",
+        ">搜索</button>",
+        "开饭店",
+        "卖烟",
+        "1,234",
+        "aria-current=\"page\"",
+        "登录",
+    ] {
         assert!(html.contains(s), "missing {s}");
     }
 }
@@ -207,7 +274,7 @@ fn result_cards_link_by_the_items_name() {
             clear_department_href: "/items".into(),
         },
         errors: vec![],
-        total: 41,
+        total: "41".into(),
         cards: vec![card(&v, &names)],
         next_href: Some("/items?q=x&cursor=o20".into()),
         first_href: None,
@@ -232,7 +299,10 @@ fn result_cards_link_by_the_items_name() {
 
 #[test]
 fn bad_filters_list_their_errors() {
-    let e = ApiError(AppError::Invalid(bianli_domain::Invalid::one("level", "`x` is not a level")));
+    let e = ApiError(AppError::Invalid(bianli_domain::Invalid::one(
+        "level",
+        "`x` is not a level",
+    )));
     let page = ItemsPage {
         chrome: Viewer::anonymous("/items").chrome(Section::Items),
         filters: super::items::Filters {
@@ -247,7 +317,7 @@ fn bad_filters_list_their_errors() {
             clear_department_href: "/items".into(),
         },
         errors: super::error_page::field_views(&e),
-        total: 0,
+        total: String::new(),
         cards: vec![],
         next_href: None,
         first_href: None,
@@ -263,7 +333,9 @@ fn bad_filters_list_their_errors() {
 #[test]
 fn the_error_page_explains_in_chinese() {
     let e = ApiError(AppError::NotFound("item 430100-0100009".into()));
-    let html = ErrorPage::of(&e, Viewer::anonymous("/").chrome(Section::None)).render().expect("renders");
+    let html = ErrorPage::of(&e, Viewer::anonymous("/").chrome(Section::None))
+        .render()
+        .expect("renders");
     assert!(html.contains("未找到"));
     assert!(html.contains("没有找到"));
     assert!(html.contains("404"));
@@ -277,9 +349,24 @@ fn stats() -> Stats {
         baseline_total: Some(1000),
         reduction_pct: Some(10.0),
         levels: vec![
-            LevelStat { level: Level::Province, in_force: 400, baseline: Some(500), reduction_pct: Some(20.0) },
-            LevelStat { level: Level::City, in_force: 300, baseline: Some(300), reduction_pct: Some(0.0) },
-            LevelStat { level: Level::County, in_force: 200, baseline: Some(200), reduction_pct: Some(0.0) },
+            LevelStat {
+                level: Level::Province,
+                in_force: 400,
+                baseline: Some(500),
+                reduction_pct: Some(20.0),
+            },
+            LevelStat {
+                level: Level::City,
+                in_force: 300,
+                baseline: Some(300),
+                reduction_pct: Some(0.0),
+            },
+            LevelStat {
+                level: Level::County,
+                in_force: 200,
+                baseline: Some(200),
+                reduction_pct: Some(0.0),
+            },
         ],
         by_kind: vec![(ItemKind::Licensing, 500), (ItemKind::PublicService, 400)],
         by_department: vec![(3, 120), (9, 300)],
@@ -289,7 +376,14 @@ fn stats() -> Stats {
 
 #[test]
 fn stats_show_reduction_and_a_chart() {
-    let html = stats_page(&stats(), &names(), &Viewer::anonymous("/stats"), "2017-06-03").render().expect("renders");
+    let html = stats_page(
+        &stats(),
+        &names(),
+        &Viewer::anonymous("/stats"),
+        "2017-06-03",
+    )
+    .render()
+    .expect("renders");
     for s in [
         "权力清单统计",
         "减少 20.0%",
@@ -319,7 +413,9 @@ fn stats_without_a_baseline_have_no_reduction_column() {
         l.baseline = None;
         l.reduction_pct = None;
     }
-    let html = stats_page(&s, &names(), &Viewer::anonymous("/stats"), "").render().expect("renders");
+    let html = stats_page(&s, &names(), &Viewer::anonymous("/stats"), "")
+        .render()
+        .expect("renders");
     assert!(!html.contains("精简"));
     assert!(html.contains("/items?division=430100\""));
 }
@@ -338,21 +434,51 @@ fn decree(status: DecreeStatus) -> Decree {
 #[test]
 fn decrees_list_and_page() {
     let list = vec![
-        DecreeSummary { decree: decree(DecreeStatus::Applied), started: 10, ended: 20, drafted: 0 },
-        DecreeSummary { decree: Decree { id: 3, ..decree(DecreeStatus::Draft) }, started: 0, ended: 0, drafted: 4 },
+        DecreeSummary {
+            decree: decree(DecreeStatus::Applied),
+            started: 10,
+            ended: 20,
+            drafted: 0,
+        },
+        DecreeSummary {
+            decree: Decree {
+                id: 3,
+                ..decree(DecreeStatus::Draft)
+            },
+            started: 0,
+            ended: 0,
+            drafted: 4,
+        },
     ];
-    let html = DecreesPage { chrome: Viewer::anonymous("/decrees").chrome(Section::Decrees), rows: decree_rows(&list, false), maintainer: false }
-        .render()
-        .expect("renders");
-    for s in ["湘政发〔2017〕8号", "已施行", "草稿", "2017-06-03", "href=\"/decrees/3\""] {
+    let html = DecreesPage {
+        chrome: Viewer::anonymous("/decrees").chrome(Section::Decrees),
+        rows: decree_rows(&list, false),
+        maintainer: false,
+    }
+    .render()
+    .expect("renders");
+    for s in [
+        "湘政发〔2017〕8号",
+        "已施行",
+        "草稿",
+        "2017-06-03",
+        "href=\"/decrees/3\"",
+    ] {
         assert!(html.contains(s), "missing {s}");
     }
     let detail = DecreeDetail {
         decree: decree(DecreeStatus::Applied),
         adjustments: vec![],
-        effects: vec![DecreeEffect { adjustment: AdjustmentKind::Cancel, level: Level::Province, started: 0, ended: 12 }],
+        effects: vec![DecreeEffect {
+            adjustment: AdjustmentKind::Cancel,
+            level: Level::Province,
+            started: 0,
+            ended: 12,
+        }],
     };
-    let html = decree_page(&detail, vec![], &Viewer::anonymous("/")).render().expect("renders");
+    let html = decree_page(&detail, vec![], &Viewer::anonymous("/"))
+        .render()
+        .expect("renders");
     assert!(html.contains("/diff?from=2017-06-02&#38;to=2017-06-03"));
     assert!(html.contains("取消"));
     assert!(html.contains(">12<"));
@@ -392,7 +518,14 @@ fn the_diff_lists_changes() {
     };
     diff_view(&mut page, &diff, &names(), &numbers());
     let html = page.render().expect("renders");
-    for s in ["下放", "取消", "湖南省", "href=\"/items/430000-0100001\"", "湘政发〔2017〕8号", "cursor=430000-0100001"] {
+    for s in [
+        "下放",
+        "取消",
+        "湖南省",
+        "href=\"/items/430000-0100001\"",
+        "湘政发〔2017〕8号",
+        "cursor=430000-0100001",
+    ] {
         assert!(html.contains(s), "missing {s}");
     }
 }
@@ -405,7 +538,7 @@ fn department_page() {
         name: "长沙市市场监督管理局".into(),
         division: "长沙市".into(),
         division_href: "/items?division=430100".into(),
-        total: 1,
+        total: "1".into(),
         cards: vec![card(&v, &names())],
         next_href: None,
         first_href: None,
@@ -426,7 +559,13 @@ fn the_login_page_keeps_next_and_reports_failure() {
     }
     .render()
     .expect("renders");
-    for s in ["用户名或密码错误", "value=\"/admin/decrees/new\"", "for=\"username\"", "for=\"password\"", "value=\"deptadmin\""] {
+    for s in [
+        "用户名或密码错误",
+        "value=\"/admin/decrees/new\"",
+        "for=\"username\"",
+        "for=\"password\"",
+        "value=\"deptadmin\"",
+    ] {
         assert!(html.contains(s), "missing {s}");
     }
 }
@@ -437,10 +576,18 @@ fn the_edit_form_puts_errors_next_to_fields() {
     let viewer = signed_in("deptadmin", Some(3));
     let form = EditForm::from_input(&food_input(), "2026-01-01".into());
     let errors = FieldErrors(vec![
-        ("promised_days".into(), "the promised limit exceeds the statutory limit".into()),
-        ("materials[1].may_defer".into(), "only a required material can be deferred".into()),
+        (
+            "promised_days".into(),
+            "the promised limit exceeds the statutory limit".into(),
+        ),
+        (
+            "materials[1].may_defer".into(),
+            "only a required material can be deferred".into(),
+        ),
     ]);
-    let html = edit_page(&d, form, errors, &viewer).render().expect("renders");
+    let html = edit_page(&d, form, errors, &viewer)
+        .render()
+        .expect("renders");
     for s in [
         "name=\"csrf\" value=\"",
         &bianli_app::identity::csrf_token("tok"),
@@ -455,7 +602,10 @@ fn the_edit_form_puts_errors_next_to_fields() {
         "for=\"f-m4_name\"",
         "value=\"2026-01-01\"",
     ] {
-        assert!(html.contains(s) || html.contains(&s.replace("&#60;", "&lt;").replace("&#62;", "&gt;")), "missing {s}");
+        assert!(
+            html.contains(s) || html.contains(&s.replace("&#60;", "&lt;").replace("&#62;", "&gt;")),
+            "missing {s}"
+        );
     }
 }
 
@@ -466,7 +616,8 @@ fn decree_admin_pages() {
         chrome: viewer.chrome(Section::Admin),
         csrf: viewer.csrf(),
         form: DecreeInput::default(),
-        summary: FieldErrors(vec![("number".into(), "not a number".into())]).links(|h, _| Some(format!("f-{h}"))),
+        summary: FieldErrors(vec![("number".into(), "not a number".into())])
+            .links(|h, _| Some(format!("f-{h}"))),
         errors: FieldErrors(vec![("number".into(), "not a number".into())]),
     }
     .render()
@@ -485,18 +636,31 @@ fn decree_admin_pages() {
         applied: false,
         adjustments: vec![AdjustmentView {
             kind: "取消",
-            items: vec![Link { href: "/items/430000-0100001".into(), label: "某某许可（430000-0100001）".into() }],
+            items: vec![Link {
+                href: "/items/430000-0100001".into(),
+                label: "某某许可（430000-0100001）".into(),
+            }],
             note: String::new(),
         }],
         more_adjustments: 0,
         kinds: vec![Choice::new("cancel", "取消 (cancel)", "cancel")],
-        form: AdjustmentForm { kind: "cancel".into(), code: String::new(), prerequisite: String::new() },
+        form: AdjustmentForm {
+            kind: "cancel".into(),
+            code: String::new(),
+            prerequisite: String::new(),
+        },
         errors: FieldErrors::default(),
         summary: vec![],
         apply_errors: vec![],
     };
     let html = page.render().expect("renders");
-    for s in ["/admin/decrees/3/adjustments", "/admin/decrees/3/apply", "施行本决定", "某某许可", "/api/v1/catalog/decrees/3/adjustments"] {
+    for s in [
+        "/admin/decrees/3/adjustments",
+        "/admin/decrees/3/apply",
+        "施行本决定",
+        "某某许可",
+        "/api/v1/catalog/decrees/3/adjustments",
+    ] {
         assert!(html.contains(s), "missing {s}");
     }
 }
