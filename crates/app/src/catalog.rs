@@ -90,7 +90,7 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, Invalid> {
         .map_err(|_| Invalid::one(field, format!("`{s}` is not a date (YYYY-MM-DD)")))
 }
 
-fn opt<'a>(s: &'a Option<String>) -> Option<&'a str> {
+fn opt(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -104,7 +104,8 @@ impl App {
         let level = opt(&q.level).and_then(|s| inv.take("", Level::parse(s)));
         let division = opt(&q.division).and_then(|s| inv.take("", DivisionCode::parse(s)));
         let kind = opt(&q.kind).and_then(|s| inv.take("", ItemKind::parse(s)));
-        let channel = opt(&q.channel).and_then(|s| inv.take("", Channel::parse(s).map_err(|e| relabel(e, "channel"))));
+        let channel = opt(&q.channel)
+            .and_then(|s| inv.take("", Channel::parse(s).map_err(|e| relabel(e, "channel"))));
         let department = opt(&q.department).and_then(|s| match s.parse::<i64>() {
             Ok(n) if n > 0 => Some(n),
             _ => {
@@ -138,7 +139,10 @@ impl App {
         let today = self.today();
         let historical = as_of.is_some_and(|d| d != today);
         if historical && channel.is_some() {
-            inv.push("channel", "the channel filter applies to the current list only (leave as_of empty)");
+            inv.push(
+                "channel",
+                "the channel filter applies to the current list only (leave as_of empty)",
+            );
         }
         let cursor = opt(&q.cursor);
         if !inv.0.is_empty() {
@@ -163,8 +167,7 @@ impl App {
                 offset,
                 limit,
             };
-            let search = self.index.search.clone();
-            let (hits, total) = search.search(&sq)?;
+            let (hits, total) = self.index.search.search(&sq)?;
             let codes: Vec<String> = hits.iter().map(|h| h.code.clone()).collect();
             let end_of_time = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(today);
             let mut by_code: HashMap<String, ItemVersion> = self
@@ -211,7 +214,12 @@ impl App {
         } else {
             None
         };
-        Ok(ItemPage { items, total, next_cursor, ranked: false })
+        Ok(ItemPage {
+            items,
+            total,
+            next_cursor,
+            ranked: false,
+        })
     }
 
     pub async fn item(&self, code: &str) -> Result<ItemDetail> {
@@ -230,7 +238,11 @@ impl App {
             .await?
             .into_iter()
             .find(|d| d.id == current.item.department_id);
-        Ok(ItemDetail { current, history, department })
+        Ok(ItemDetail {
+            current,
+            history,
+            department,
+        })
     }
 
     pub async fn departments(&self) -> Result<Vec<Department>> {
@@ -251,7 +263,9 @@ impl App {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .and_then(|s| inv.take("", parse_date("baseline", s)));
-        let Some(as_of) = as_of else { return Err(inv.into()) };
+        let Some(as_of) = as_of else {
+            return Err(inv.into());
+        };
         if !inv.0.is_empty() {
             return Err(inv.into());
         }
@@ -264,7 +278,11 @@ impl App {
             .iter()
             .map(|l| {
                 let count = |c: &bianli_store::Counts| {
-                    c.by_level.iter().find(|(x, _)| x == l).map(|(_, n)| *n).unwrap_or(0)
+                    c.by_level
+                        .iter()
+                        .find(|(x, _)| x == l)
+                        .map(|(_, n)| *n)
+                        .unwrap_or(0)
                 };
                 let in_force = count(&now);
                 let b = base.as_ref().map(count);
@@ -318,7 +336,9 @@ impl App {
                 }
             },
         };
-        let (Some(from), Some(to)) = (from, to) else { return Err(inv.into()) };
+        let (Some(from), Some(to)) = (from, to) else {
+            return Err(inv.into());
+        };
         if from > to {
             inv.push("to", "`to` must not be before `from`");
         }
@@ -351,7 +371,10 @@ impl App {
     pub async fn draft_decree(&self, actor: &Actor, input: DecreeInput) -> Result<Decree> {
         require_maintainer(actor)?;
         let d = input.parse()?;
-        Ok(self.store.create_decree(&d, &actor.tag(), self.now()).await?)
+        Ok(self
+            .store
+            .create_decree(&d, &actor.tag(), self.now())
+            .await?)
     }
 
     /// Records a decree as published and applies its adjustments in one
@@ -381,7 +404,10 @@ impl App {
         if actor.role != Role::Admin {
             self.check_departments(actor, adjustments).await?;
         }
-        Ok(self.store.enact_decree(&d, adjustments, &actor.tag(), self.now()).await?)
+        Ok(self
+            .store
+            .enact_decree(&d, adjustments, &actor.tag(), self.now())
+            .await?)
     }
 
     /// Adds adjustments to a draft; a department admin only for items of their
@@ -417,13 +443,19 @@ impl App {
 
     async fn check_departments(&self, actor: &Actor, adjustments: &[Adjustment]) -> Result<()> {
         let scope = actor.scope();
-        let codes: Vec<String> = adjustments.iter().flat_map(|a| a.codes()).map(|c| c.to_string()).collect();
+        let codes: Vec<String> = adjustments
+            .iter()
+            .flat_map(|a| a.codes())
+            .map(|c| c.to_string())
+            .collect();
         let end_of_time = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
         let existing = self.store.items_by_code(&codes, end_of_time).await?;
-        let departments = existing
-            .iter()
-            .map(|v| v.item.department_id)
-            .chain(adjustments.iter().flat_map(|a| a.items()).map(|i| i.department_id));
+        let departments = existing.iter().map(|v| v.item.department_id).chain(
+            adjustments
+                .iter()
+                .flat_map(|a| a.items())
+                .map(|i| i.department_id),
+        );
         for d in departments {
             if !scope.may_maintain_department(d) {
                 return Err(AppError::Forbidden(
@@ -440,7 +472,10 @@ impl App {
             let d = self.decree(decree_id).await?;
             self.check_departments(actor, &d.adjustments).await?;
         }
-        let applied = self.store.apply_decree(decree_id, &actor.tag(), self.now()).await?;
+        let applied = self
+            .store
+            .apply_decree(decree_id, &actor.tag(), self.now())
+            .await?;
         self.follow().await?;
         Ok(applied)
     }
@@ -463,7 +498,10 @@ impl App {
                 message: "the item is no longer in force".into(),
             });
         }
-        if !actor.scope().may_maintain_department(current.item.department_id) {
+        if !actor
+            .scope()
+            .may_maintain_department(current.item.department_id)
+        {
             return Err(AppError::Forbidden(
                 "a department admin edits only their own department's items".into(),
             ));
@@ -475,7 +513,10 @@ impl App {
             Some(s) => parse_date("effective_on", s)?,
             None => self.today(),
         };
-        let v = self.store.revise_item(&item, effective_on, &actor.tag(), self.now()).await?;
+        let v = self
+            .store
+            .revise_item(&item, effective_on, &actor.tag(), self.now())
+            .await?;
         self.follow().await?;
         Ok(v)
     }
@@ -485,7 +526,9 @@ fn require_maintainer(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::DeptAdmin | Role::Admin) {
         Ok(())
     } else {
-        Err(AppError::Forbidden("only a department admin maintains the power list".into()))
+        Err(AppError::Forbidden(
+            "only a department admin maintains the power list".into(),
+        ))
     }
 }
 
@@ -510,16 +553,26 @@ fn parse_adjustment(a: AdjustmentInput) -> Result<Adjustment, Invalid> {
         }
     };
     Ok(match kind {
-        K::Add => Adjustment::Add { item: item(a.item)? },
-        K::Modify => Adjustment::Modify { item: item(a.item)? },
-        K::Cancel => Adjustment::Cancel { code: code(&a.code)? },
-        K::Delegate => Adjustment::Delegate { code: code(&a.code)? },
+        K::Add => Adjustment::Add {
+            item: item(a.item)?,
+        },
+        K::Modify => Adjustment::Modify {
+            item: item(a.item)?,
+        },
+        K::Cancel => Adjustment::Cancel {
+            code: code(&a.code)?,
+        },
+        K::Delegate => Adjustment::Delegate {
+            code: code(&a.code)?,
+        },
         K::PreToPost => Adjustment::PreToPost {
             code: code(&a.code)?,
             prerequisite: a
                 .prerequisite
                 .filter(|p| !p.trim().is_empty())
-                .ok_or_else(|| Invalid::one("prerequisite", "name the prerequisite that moves after"))?,
+                .ok_or_else(|| {
+                    Invalid::one("prerequisite", "name the prerequisite that moves after")
+                })?,
         },
         K::Merge => {
             let mut inv = Invalid::default();

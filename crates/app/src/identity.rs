@@ -1,11 +1,11 @@
 //! Accounts, sign-in and who may do what.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use bianli_domain::Invalid;
-use bianli_domain::identity::{AccountKind, IdNumber, Password, Role, Scope, Username, Uscc};
 use bianli_domain::division::DivisionCode;
+use bianli_domain::identity::{AccountKind, IdNumber, Password, Role, Scope, Uscc, Username};
 use bianli_store::{AccountRow, NewAccount};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,7 +35,10 @@ impl Actor {
         Scope {
             role: self.role,
             department_id: self.department_id,
-            division: self.division.as_deref().and_then(|d| DivisionCode::parse(d).ok()),
+            division: self
+                .division
+                .as_deref()
+                .and_then(|d| DivisionCode::parse(d).ok()),
         }
     }
 
@@ -157,7 +160,10 @@ impl App {
         let (mut id_number, mut uscc) = (None, None);
         match kind {
             Some(AccountKind::Citizen) => {
-                id_number = inv.take("", IdNumber::parse(r.id_number.as_deref().unwrap_or_default()));
+                id_number = inv.take(
+                    "",
+                    IdNumber::parse(r.id_number.as_deref().unwrap_or_default()),
+                );
             }
             Some(AccountKind::Enterprise) => {
                 uscc = inv.take("", Uscc::parse(r.uscc.as_deref().unwrap_or_default()));
@@ -176,9 +182,17 @@ impl App {
         let username = match (&id_number, &uscc) {
             (Some(n), _) => n.as_str().to_string(),
             (_, Some(u)) => u.as_str().to_string(),
-            _ => return Err(AppError::Internal("registration without an identifier".into())),
+            _ => {
+                return Err(AppError::Internal(
+                    "registration without an identifier".into(),
+                ));
+            }
         };
-        let role = if kind == AccountKind::Citizen { Role::Citizen } else { Role::Enterprise };
+        let role = if kind == AccountKind::Citizen {
+            Role::Citizen
+        } else {
+            Role::Enterprise
+        };
         let account = NewAccount {
             username,
             kind,
@@ -193,14 +207,22 @@ impl App {
         };
         // The username is the identifier; a taken one is reported under the
         // field the person typed, whichever constraint the database hit first.
-        let field = if kind == AccountKind::Citizen { "id_number" } else { "uscc" };
-        let row = self.store.create_account(&account, self.now()).await.map_err(|e| match e {
-            bianli_store::StoreError::Conflict { .. } => AppError::Conflict {
-                field: field.to_string(),
-                message: format!("this {field} is already registered"),
-            },
-            other => other.into(),
-        })?;
+        let field = if kind == AccountKind::Citizen {
+            "id_number"
+        } else {
+            "uscc"
+        };
+        let row = self
+            .store
+            .create_account(&account, self.now())
+            .await
+            .map_err(|e| match e {
+                bianli_store::StoreError::Conflict { .. } => AppError::Conflict {
+                    field: field.to_string(),
+                    message: format!("this {field} is already registered"),
+                },
+                other => other.into(),
+            })?;
         Ok(Actor::from(row).me())
     }
 
@@ -217,7 +239,9 @@ impl App {
         let token = new_token()?;
         let now = self.now();
         let expires_at = now + chrono::Duration::hours(SESSION_HOURS);
-        self.store.create_session(&token_hash(&token), account.id, now, expires_at).await?;
+        self.store
+            .create_session(&token_hash(&token), account.id, now, expires_at)
+            .await?;
         Ok(Session { token, expires_at })
     }
 
@@ -241,5 +265,7 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 /// The CSRF token of a page session: derived from the session token, so it needs
 /// no storage and is useless without the cookie it pairs with.
 pub fn csrf_token(session_token: &str) -> String {
-    hex::encode(Sha256::digest(format!("bianli-csrf:{session_token}").as_bytes()))
+    hex::encode(Sha256::digest(
+        format!("bianli-csrf:{session_token}").as_bytes(),
+    ))
 }

@@ -62,13 +62,19 @@ impl Index {
         let mut st = self.state.lock().await;
         loop {
             let events = store.events(st.seq, 1000).await?;
-            let Some(last) = events.last() else { return Ok(()) };
+            let Some(last) = events.last() else {
+                return Ok(());
+            };
             let last = last.seq;
             let mut codes = Vec::new();
             for e in &events {
                 match (e.context.as_str(), e.kind.as_str()) {
                     ("catalog", "decree.applied") => {
-                        if let Some(id) = e.subject.strip_prefix("decree:").and_then(|s| s.parse().ok()) {
+                        if let Some(id) = e
+                            .subject
+                            .strip_prefix("decree:")
+                            .and_then(|s| s.parse().ok())
+                        {
                             codes.extend(store.decree_codes(id).await?);
                         }
                     }
@@ -88,7 +94,12 @@ impl Index {
         }
     }
 
-    async fn reindex(&self, store: &dyn Store, codes: &[String], names: &HashMap<i64, String>) -> Result<()> {
+    async fn reindex(
+        &self,
+        store: &dyn Store,
+        codes: &[String],
+        names: &HashMap<i64, String>,
+    ) -> Result<()> {
         // The index holds each item's latest version: the list as it stands
         // after every applied decree, which asking at the end of time returns.
         let end_of_time = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
@@ -98,10 +109,19 @@ impl Index {
             .filter(|v| v.valid_to.is_none())
             .map(|v| doc(&v.item, names))
             .collect();
+        // Upsert replaces by code; only codes no longer in force are removed,
+        // so an item being revised never drops out of search in between.
+        let live: std::collections::HashSet<&str> = docs.iter().map(|d| d.code.as_str()).collect();
+        let gone: Vec<String> = codes
+            .iter()
+            .filter(|c| !live.contains(c.as_str()))
+            .cloned()
+            .collect();
         let search = self.search.clone();
-        let codes = codes.to_vec();
         tokio::task::spawn_blocking(move || {
-            search.remove(&codes)?;
+            if !gone.is_empty() {
+                search.remove(&gone)?;
+            }
             search.upsert(&docs)
         })
         .await
@@ -112,7 +132,12 @@ impl Index {
 
 async fn department_names(store: &dyn Store) -> Result<Arc<HashMap<i64, String>>> {
     Ok(Arc::new(
-        store.departments().await?.into_iter().map(|d| (d.id, d.name)).collect(),
+        store
+            .departments()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect(),
     ))
 }
 

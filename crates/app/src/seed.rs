@@ -18,8 +18,16 @@ pub const DEMO_DEPARTMENT: &str = "长沙市市场监督管理局";
 /// Progress of a seed, for a progress bar.
 #[derive(Debug, Clone)]
 pub enum SeedStep {
-    Reference { divisions: usize, departments: usize },
-    Decree { index: usize, of: usize, number: String, adjustments: usize },
+    Reference {
+        divisions: usize,
+        departments: usize,
+    },
+    Decree {
+        index: usize,
+        of: usize,
+        number: String,
+        adjustments: usize,
+    },
     Accounts(usize),
     Indexed,
 }
@@ -31,15 +39,42 @@ pub struct DemoAccount {
 }
 
 pub const DEMO_ACCOUNTS: [DemoAccount; 9] = [
-    DemoAccount { username: "citizen", role: Role::Citizen },
-    DemoAccount { username: "enterprise", role: Role::Enterprise },
-    DemoAccount { username: "clerk", role: Role::Clerk },
-    DemoAccount { username: "reviewer", role: Role::Reviewer },
-    DemoAccount { username: "approver", role: Role::Approver },
-    DemoAccount { username: "deptadmin", role: Role::DeptAdmin },
-    DemoAccount { username: "inspector", role: Role::Inspector },
-    DemoAccount { username: "supervisor", role: Role::Supervisor },
-    DemoAccount { username: "admin", role: Role::Admin },
+    DemoAccount {
+        username: "citizen",
+        role: Role::Citizen,
+    },
+    DemoAccount {
+        username: "enterprise",
+        role: Role::Enterprise,
+    },
+    DemoAccount {
+        username: "clerk",
+        role: Role::Clerk,
+    },
+    DemoAccount {
+        username: "reviewer",
+        role: Role::Reviewer,
+    },
+    DemoAccount {
+        username: "approver",
+        role: Role::Approver,
+    },
+    DemoAccount {
+        username: "deptadmin",
+        role: Role::DeptAdmin,
+    },
+    DemoAccount {
+        username: "inspector",
+        role: Role::Inspector,
+    },
+    DemoAccount {
+        username: "supervisor",
+        role: Role::Supervisor,
+    },
+    DemoAccount {
+        username: "admin",
+        role: Role::Admin,
+    },
 ];
 
 impl App {
@@ -156,7 +191,9 @@ impl App {
                     }
                 }),
             };
-            out.push(Actor::from(self.store.create_account(&account, self.now()).await?));
+            out.push(Actor::from(
+                self.store.create_account(&account, self.now()).await?,
+            ));
         }
         Ok(out)
     }

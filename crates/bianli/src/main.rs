@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
-#[command(name = "bianli", version, about = "便利 — Hunan's one-network government service platform")]
+#[command(
+    name = "bianli",
+    version,
+    about = "便利 — Hunan's one-network government service platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -100,11 +104,19 @@ async fn seed(app: &App) -> Result<()> {
     );
     bar.set_message("loading divisions and departments");
     let progress = |step: SeedStep| match step {
-        SeedStep::Reference { divisions, departments } => {
+        SeedStep::Reference {
+            divisions,
+            departments,
+        } => {
             bar.set_message(format!("{divisions} divisions, {departments} departments"));
         }
         SeedStep::Accounts(n) => bar.set_message(format!("{n} demo accounts")),
-        SeedStep::Decree { index, of, number, adjustments } => {
+        SeedStep::Decree {
+            index,
+            of,
+            number,
+            adjustments,
+        } => {
             bar.set_length(of as u64);
             bar.set_position(index as u64);
             bar.set_message(format!("{number}: {adjustments} adjustments"));
@@ -114,7 +126,10 @@ async fn seed(app: &App) -> Result<()> {
     let seeded = app.seed_demo(&progress).await.context("seeding the demo")?;
     bar.finish_and_clear();
     if seeded {
-        println!("Seeded the Hunan demo in {:.1} s.", started.elapsed().as_secs_f64());
+        println!(
+            "Seeded the Hunan demo in {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
     } else {
         println!("The database already has data; nothing seeded.");
     }

@@ -81,7 +81,10 @@ impl DivisionCode {
             ));
         }
         if &s[0..2] == "00" {
-            return Err(Invalid::one("division", "a division code cannot start with 00"));
+            return Err(Invalid::one(
+                "division",
+                "a division code cannot start with 00",
+            ));
         }
         Ok(Self(s.to_string()))
     }
@@ -146,11 +149,21 @@ mod tests {
 
     #[test]
     fn level_follows_the_digits() {
-        assert_eq!(DivisionCode::parse("430000").unwrap().level(), Level::Province);
-        assert_eq!(DivisionCode::parse("430100").unwrap().level(), Level::City);
-        assert_eq!(DivisionCode::parse("430102").unwrap().level(), Level::County);
         assert_eq!(
-            DivisionCode::parse("430102").unwrap().parent().unwrap().as_str(),
+            DivisionCode::parse("430000").unwrap().level(),
+            Level::Province
+        );
+        assert_eq!(DivisionCode::parse("430100").unwrap().level(), Level::City);
+        assert_eq!(
+            DivisionCode::parse("430102").unwrap().level(),
+            Level::County
+        );
+        assert_eq!(
+            DivisionCode::parse("430102")
+                .unwrap()
+                .parent()
+                .unwrap()
+                .as_str(),
             "430100"
         );
     }

@@ -35,10 +35,11 @@ const MATERIALS_BOOST: f32 = 0.5;
 const DEPARTMENT_BOOST: f32 = 0.3;
 
 /// A query equal to an item's whole name is the strongest signal there is;
-/// this boost has to outweigh any sum of per-term scores. Equal to an alias
-/// (or the name, which is also a title) comes next.
+/// this boost has to outweigh any sum of per-term scores. A query equal to an
+/// alias is as strong: the person typed the very words people use for the
+/// item (开饭店 is 食品经营许可, not 旅游饭店星级评定).
 const EXACT_NAME_BOOST: f32 = 12.0;
-const EXACT_TITLE_BOOST: f32 = 6.0;
+const EXACT_TITLE_BOOST: f32 = 12.0;
 /// A synonym's official term naming a whole item (结婚 → 结婚登记).
 const EXPANDED_NAME_BOOST: f32 = 4.0;
 

@@ -56,7 +56,12 @@ pub trait Store: Send + Sync {
     async fn diff(&self, query: &DiffQuery) -> Result<Diff>;
 
     // --- decrees --------------------------------------------------------
-    async fn create_decree(&self, decree: &NewDecree, actor: &str, at: DateTime<Utc>) -> Result<Decree>;
+    async fn create_decree(
+        &self,
+        decree: &NewDecree,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Decree>;
     async fn add_adjustments(
         &self,
         decree_id: i64,
@@ -97,7 +102,11 @@ pub trait Store: Send + Sync {
         at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<()>;
-    async fn session_account(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<AccountRow>>;
+    async fn session_account(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountRow>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
     // --- events ---------------------------------------------------------

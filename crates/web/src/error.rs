@@ -77,7 +77,9 @@ impl ApiError {
                 .iter()
                 .map(|f| json!({"field": f.field, "reason": f.reason}))
                 .collect(),
-            AppError::Conflict { field, message } => vec![json!({"field": field, "reason": message})],
+            AppError::Conflict { field, message } => {
+                vec![json!({"field": field, "reason": message})]
+            }
             _ => vec![],
         }
     }

@@ -11,4 +11,4 @@ mod pages;
 mod startup;
 
 pub use error::ApiError;
-pub use startup::{router, serve, AppState};
+pub use startup::{AppState, router, serve};

@@ -27,7 +27,8 @@ fn free_port() -> u16 {
 }
 
 async fn browser() -> (fantoccini::Client, Driver) {
-    let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let driver_bin =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let port = free_port();
     let child = Command::new(&driver_bin)
@@ -76,7 +77,10 @@ async fn a_citizen_finds_what_to_bring_to_open_a_restaurant() {
     let (c, _driver) = browser().await;
     c.goto(&t.url).await.expect("home");
     save_screenshot(&c, "home.png").await;
-    let q = c.find(Locator::Css("input[name=q]")).await.expect("the 我要办 search box");
+    let q = c
+        .find(Locator::Css("input[name=q]"))
+        .await
+        .expect("the 我要办 search box");
     q.send_keys("开饭店").await.expect("type");
     c.find(Locator::Css("form button[type=submit]"))
         .await
@@ -95,7 +99,14 @@ async fn a_citizen_finds_what_to_bring_to_open_a_restaurant() {
         .await
         .expect("the guide lists materials");
     let page = c.source().await.expect("page");
-    for want in ["食品经营许可", "营业执照", "申请材料", "承诺", "20 个工作日", "《中华人民共和国食品安全法》"] {
+    for want in [
+        "食品经营许可",
+        "营业执照",
+        "申请材料",
+        "承诺",
+        "20 个工作日",
+        "《中华人民共和国食品安全法》",
+    ] {
         assert!(page.contains(want), "the item guide lacks {want}");
     }
     save_screenshot(&c, "item.png").await;

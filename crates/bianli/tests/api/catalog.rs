@@ -15,7 +15,9 @@ fn names(v: &Value) -> Vec<String> {
 
 async fn colloquial_search_finds_the_food_licence(db: Db) {
     let t = spawn_app(db).await;
-    let v = t.get_json("/api/v1/catalog/items?q=开饭店&division=430100").await;
+    let v = t
+        .get_json("/api/v1/catalog/items?q=开饭店&division=430100")
+        .await;
     let top: Vec<String> = names(&v).into_iter().take(3).collect();
     assert!(top.contains(&"食品经营许可".to_string()), "{top:?}");
     let item = v["items"]
@@ -39,8 +41,11 @@ async fn colloquial_search_finds_the_food_licence(db: Db) {
     assert_eq!(d["in_force"], true);
     assert_eq!(d["versions"].as_array().map(Vec::len), Some(1));
 
-    for (q, want) in [("卖烟", "烟草专卖零售"), ("生孩子要办什么", "出生医学证明")] {
-        let v = t.get_json(&format!("/api/v1/catalog/items?q={q}&division=430102")).await;
+    for (q, want) in [("卖烟", "烟草专卖零售"), ("生孩子要办什么", "出生医学证明")]
+    {
+        let v = t
+            .get_json(&format!("/api/v1/catalog/items?q={q}&division=430102"))
+            .await;
         let top: Vec<String> = names(&v).into_iter().take(3).collect();
         assert!(top.iter().any(|n| n.contains(want)), "{q}: {top:?}");
     }
@@ -63,18 +68,28 @@ async fn province_keeps_3722_powers_after_the_2017_decree(db: Db) {
     let decrees = t.get_json("/api/v1/catalog/decrees").await;
     let april = decrees
         .as_array()
-        .and_then(|a| a.iter().find(|d| d["effective_on"].as_str().is_some_and(|e| e.starts_with("2017-04"))))
+        .and_then(|a| {
+            a.iter().find(|d| {
+                d["effective_on"]
+                    .as_str()
+                    .is_some_and(|e| e.starts_with("2017-04"))
+            })
+        })
         .expect("the April 2017 decree");
     let from = "2017-04-01";
     let to = april["effective_on"].as_str().expect("date");
     let diff = t
-        .get_json(&format!("/api/v1/catalog/diff?from={from}&to={to}&division=430000&limit=200"))
+        .get_json(&format!(
+            "/api/v1/catalog/diff?from={from}&to={to}&division=430000&limit=200"
+        ))
         .await;
     let cancelled: i64 = diff["summary"]
         .as_array()
         .expect("summary")
         .iter()
-        .filter(|r| r["change"] == "removed" && r["adjustment"] == "cancel" && r["level"] == "province")
+        .filter(|r| {
+            r["change"] == "removed" && r["adjustment"] == "cancel" && r["level"] == "province"
+        })
         .filter_map(|r| r["count"].as_i64())
         .sum();
     assert_eq!(cancelled, 26);
@@ -85,28 +100,51 @@ async fn province_keeps_3722_powers_after_the_2017_decree(db: Db) {
         .filter(|r| r["change"] == "removed")
         .filter_map(|r| r["name"].as_str())
         .collect();
-    for name in ["机动车驾驶培训教练员从业资格认定", "直销企业产品审批", "市县级电视台变更台标"] {
+    for name in [
+        "机动车驾驶培训教练员从业资格认定",
+        "直销企业产品审批",
+        "市县级电视台变更台标",
+    ] {
         assert!(removed.contains(&name), "{name} not in {removed:?}");
     }
 
     // The list as of a date: the cancelled power is there before, not after.
     let q = "直销企业产品审批";
-    let before = t.get_json(&format!("/api/v1/catalog/items?q={q}&as_of=2016-01-01&level=province")).await;
+    let before = t
+        .get_json(&format!(
+            "/api/v1/catalog/items?q={q}&as_of=2016-01-01&level=province"
+        ))
+        .await;
     assert!(names(&before).contains(&q.to_string()));
-    let after = t.get_json(&format!("/api/v1/catalog/items?q={q}&as_of=2017-06-03&level=province")).await;
+    let after = t
+        .get_json(&format!(
+            "/api/v1/catalog/items?q={q}&as_of=2017-06-03&level=province"
+        ))
+        .await;
     assert!(!names(&after).contains(&q.to_string()));
 }
-both_dbs!(province_count, province_keeps_3722_powers_after_the_2017_decree);
+both_dbs!(
+    province_count,
+    province_keeps_3722_powers_after_the_2017_decree
+);
 
 async fn lists_page_with_cursors(db: Db) {
     let t = spawn_app(db).await;
-    let first = t.get_json("/api/v1/catalog/items?division=430100&limit=5").await;
+    let first = t
+        .get_json("/api/v1/catalog/items?division=430100&limit=5")
+        .await;
     let cursor = first["next_cursor"].as_str().expect("a next page");
     let second = t
-        .get_json(&format!("/api/v1/catalog/items?division=430100&limit=5&cursor={cursor}"))
+        .get_json(&format!(
+            "/api/v1/catalog/items?division=430100&limit=5&cursor={cursor}"
+        ))
         .await;
     assert_eq!(names(&first).len(), 5);
-    assert!(names(&second).iter().all(|n| !names(&first).contains(n) || n.is_empty()));
+    assert!(
+        names(&second)
+            .iter()
+            .all(|n| !names(&first).contains(n) || n.is_empty())
+    );
     assert!(first["total"].as_i64().is_some_and(|n| n > 2000));
 
     let old = t
@@ -114,13 +152,19 @@ async fn lists_page_with_cursors(db: Db) {
         .await;
     let cursor = old["next_cursor"].as_str().expect("a next page");
     let old2 = t
-        .get_json(&format!("/api/v1/catalog/items?division=430100&limit=5&as_of=2016-01-01&cursor={cursor}"))
+        .get_json(&format!(
+            "/api/v1/catalog/items?division=430100&limit=5&as_of=2016-01-01&cursor={cursor}"
+        ))
         .await;
     let (a, b) = (&old["items"][4]["code"], &old2["items"][0]["code"]);
     assert!(a.as_str() < b.as_str(), "{a} then {b}");
 
     let depts = t.get_json("/api/v1/catalog/departments").await;
-    assert!(depts.as_array().is_some_and(|d| d.iter().any(|d| d["name"] == "长沙市市场监督管理局")));
+    assert!(
+        depts
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["name"] == "长沙市市场监督管理局"))
+    );
     let divs = t.get_json("/api/v1/catalog/divisions").await;
     assert_eq!(divs.as_array().map(Vec::len), Some(4));
 }
@@ -141,8 +185,18 @@ async fn bad_input_is_a_problem_naming_the_field(db: Db) {
     ] {
         assert_problem(t.get(path).await, StatusCode::UNPROCESSABLE_ENTITY, field).await;
     }
-    assert_problem(t.get("/api/v1/catalog/items/430100-0199999").await, StatusCode::NOT_FOUND, "").await;
-    assert_problem(t.get("/api/v1/nothing-here").await, StatusCode::NOT_FOUND, "").await;
+    assert_problem(
+        t.get("/api/v1/catalog/items/430100-0199999").await,
+        StatusCode::NOT_FOUND,
+        "",
+    )
+    .await;
+    assert_problem(
+        t.get("/api/v1/nothing-here").await,
+        StatusCode::NOT_FOUND,
+        "",
+    )
+    .await;
     let r = t.get("/healthz").await;
     assert_eq!(r.status(), StatusCode::OK);
 }

@@ -28,27 +28,54 @@ async fn department_admin_edits_only_their_own_items(db: Db) {
     item["statutory_days"] = json!(20);
     item["fee_fen"] = json!(0);
     item["aliases"] = json!(["开饭店", "开餐馆", "开小吃店", "开火锅店"]);
-    let r = t.put(&format!("/api/v1/catalog/items/{code}"), Some(&token), &item).await;
-    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
+    let r = t
+        .put(
+            &format!("/api/v1/catalog/items/{code}"),
+            Some(&token),
+            &item,
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
     let after = t.get_json(&format!("/api/v1/catalog/items/{code}")).await;
     assert_eq!(after["item"]["promised_days"], 5);
     assert_eq!(after["versions"].as_array().map(Vec::len), Some(2));
     // The search index follows the edit at once.
-    let v = t.get_json("/api/v1/catalog/items?q=开火锅店&division=430100").await;
+    let v = t
+        .get_json("/api/v1/catalog/items?q=开火锅店&division=430100")
+        .await;
     assert_eq!(v["items"][0]["code"], code.as_str());
 
     // A rule broken: promised beyond statutory, named, nothing written.
     let before = t.event_count().await;
     item["promised_days"] = json!(25);
-    let r = t.put(&format!("/api/v1/catalog/items/{code}"), Some(&token), &item).await;
+    let r = t
+        .put(
+            &format!("/api/v1/catalog/items/{code}"),
+            Some(&token),
+            &item,
+        )
+        .await;
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "promised_days").await;
 
     // Another department's item: forbidden, nothing written.
     let passport = find(&t, "普通护照签发", "430102").await;
     let other = passport["code"].as_str().expect("passport code");
-    let r = t.put(&format!("/api/v1/catalog/items/{other}"), Some(&token), &item).await;
+    let r = t
+        .put(
+            &format!("/api/v1/catalog/items/{other}"),
+            Some(&token),
+            &item,
+        )
+        .await;
     assert_problem(r, StatusCode::FORBIDDEN, "").await;
-    let r = t.put(&format!("/api/v1/catalog/items/{code}"), None, &item).await;
+    let r = t
+        .put(&format!("/api/v1/catalog/items/{code}"), None, &item)
+        .await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "").await;
     assert_eq!(t.event_count().await, before);
 }
@@ -110,9 +137,26 @@ async fn a_decree_is_drafted_adjusted_and_applied(db: Db) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = t.post(&format!("/api/v1/catalog/decrees/{id}/apply"), Some(&admin), &json!({})).await;
-    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
-    let r = t.post(&format!("/api/v1/catalog/decrees/{id}/apply"), Some(&admin), &json!({})).await;
+    let r = t
+        .post(
+            &format!("/api/v1/catalog/decrees/{id}/apply"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let r = t
+        .post(
+            &format!("/api/v1/catalog/decrees/{id}/apply"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
     assert_problem(r, StatusCode::CONFLICT, "decree").await;
 
     let gone = t.get_json(&format!("/api/v1/catalog/items/{code}")).await;

@@ -33,7 +33,12 @@ async fn fresh_db(db: Db) -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let mut salt = [0u8; 4];
     getrandom::fill(&mut salt).expect("randomness");
-    let name = format!("bianli_t{}_{}_{}", std::process::id(), n, u32::from_le_bytes(salt));
+    let name = format!(
+        "bianli_t{}_{}_{}",
+        std::process::id(),
+        n,
+        u32::from_le_bytes(salt)
+    );
     match db {
         Db::Sqlite => {
             let dir = std::env::temp_dir().join("bianli-tests");
@@ -66,7 +71,9 @@ async fn spawn_with(db: Db, divisions: Option<&[&str]>) -> TestApp {
     if let Some(d) = divisions {
         app.seed_demo_within(Some(d), &|_| {}).await.expect("seed");
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let served = app.clone();
     tokio::spawn(async move {
@@ -125,7 +132,12 @@ impl TestApp {
 
     /// The number of events the database holds (to prove a rejected request wrote nothing).
     pub async fn event_count(&self) -> usize {
-        self.app.store().events(0, 1_000_000).await.expect("events").len()
+        self.app
+            .store()
+            .events(0, 1_000_000)
+            .await
+            .expect("events")
+            .len()
     }
 }
 
@@ -133,12 +145,19 @@ impl TestApp {
 pub async fn assert_problem(r: Response, status: StatusCode, field: &str) -> Value {
     assert_eq!(r.status(), status);
     assert_eq!(
-        r.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/problem+json")
     );
     let v: Value = r.json().await.expect("problem json");
     assert_eq!(v["status"], status.as_u16());
-    assert!(v["type"].as_str().is_some_and(|t| t.starts_with("/problems/")), "{v}");
+    assert!(
+        v["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/problems/")),
+        "{v}"
+    );
     if !field.is_empty() {
         let fields: Vec<&str> = v["errors"]
             .as_array()

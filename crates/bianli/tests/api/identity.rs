@@ -10,12 +10,19 @@ fn id_number(first17: &str) -> String {
 }
 
 fn uscc(first17: &str) -> String {
-    format!("{first17}{}", Uscc::check_char(first17).map(char::from).unwrap_or('0'))
+    format!(
+        "{first17}{}",
+        Uscc::check_char(first17).map(char::from).unwrap_or('0')
+    )
 }
 
 fn corrupt_last(s: &str) -> String {
     let last = s.chars().last().unwrap_or('0');
-    format!("{}{}", &s[..s.len() - 1], if last == '1' { '2' } else { '1' })
+    format!(
+        "{}{}",
+        &s[..s.len() - 1],
+        if last == '1' { '2' } else { '1' }
+    )
 }
 
 async fn citizens_and_enterprises_register_and_sign_in(db: Db) {
@@ -34,7 +41,11 @@ async fn citizens_and_enterprises_register_and_sign_in(db: Db) {
 
     let token = {
         let r = t
-            .post("/api/v1/identity/login", None, &json!({"username": number, "password": "a long secret"}))
+            .post(
+                "/api/v1/identity/login",
+                None,
+                &json!({"username": number, "password": "a long secret"}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         let v: Value = r.json().await.expect("json");
@@ -73,7 +84,10 @@ async fn citizens_and_enterprises_register_and_sign_in(db: Db) {
         .await;
     assert_problem(r, StatusCode::CONFLICT, "id_number").await;
 }
-both_dbs!(register_and_login, citizens_and_enterprises_register_and_sign_in);
+both_dbs!(
+    register_and_login,
+    citizens_and_enterprises_register_and_sign_in
+);
 
 async fn bad_identifiers_are_refused_and_change_nothing(db: Db) {
     let t = spawn_app(db).await;
@@ -87,7 +101,10 @@ async fn bad_identifiers_are_refused_and_change_nothing(db: Db) {
         )
         .await;
     let p = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "id_number").await;
-    assert!(p["detail"].as_str().is_some_and(|d| d.contains("check")), "{p}");
+    assert!(
+        p["detail"].as_str().is_some_and(|d| d.contains("check")),
+        "{p}"
+    );
 
     let bad_uscc = corrupt_last(&uscc("91430100MA4L12345"));
     let r = t
@@ -103,7 +120,11 @@ async fn bad_identifiers_are_refused_and_change_nothing(db: Db) {
         .post("/api/v1/identity/register", None, &json!({"kind": "citizen", "id_number": id_number("43010219850612345"), "name": "", "password": "short"}))
         .await;
     let p = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "password").await;
-    assert!(p["errors"].as_array().is_some_and(|e| e.iter().any(|f| f["field"] == "name")));
+    assert!(
+        p["errors"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|f| f["field"] == "name"))
+    );
 
     // Malformed JSON names where it broke.
     let r = t
@@ -115,23 +136,53 @@ async fn bad_identifiers_are_refused_and_change_nothing(db: Db) {
         .await
         .expect("send");
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "name").await;
-    assert_eq!(t.event_count().await, before, "a refused registration wrote an event");
+    assert_eq!(
+        t.event_count().await,
+        before,
+        "a refused registration wrote an event"
+    );
 }
-both_dbs!(bad_identifiers, bad_identifiers_are_refused_and_change_nothing);
+both_dbs!(
+    bad_identifiers,
+    bad_identifiers_are_refused_and_change_nothing
+);
 
 async fn sign_in_failures_and_demo_accounts(db: Db) {
     let t = spawn_app(db).await;
     let r = t
-        .post("/api/v1/identity/login", None, &json!({"username": "deptadmin", "password": "wrong password"}))
+        .post(
+            "/api/v1/identity/login",
+            None,
+            &json!({"username": "deptadmin", "password": "wrong password"}),
+        )
         .await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "").await;
     let r = t
-        .post("/api/v1/identity/login", None, &json!({"username": "nobody-here", "password": "bianli-demo"}))
+        .post(
+            "/api/v1/identity/login",
+            None,
+            &json!({"username": "nobody-here", "password": "bianli-demo"}),
+        )
         .await;
     assert_problem(r, StatusCode::UNAUTHORIZED, "").await;
-    assert_problem(t.get("/api/v1/identity/me").await, StatusCode::UNAUTHORIZED, "").await;
+    assert_problem(
+        t.get("/api/v1/identity/me").await,
+        StatusCode::UNAUTHORIZED,
+        "",
+    )
+    .await;
 
-    for name in ["citizen", "enterprise", "clerk", "reviewer", "approver", "deptadmin", "inspector", "supervisor", "admin"] {
+    for name in [
+        "citizen",
+        "enterprise",
+        "clerk",
+        "reviewer",
+        "approver",
+        "deptadmin",
+        "inspector",
+        "supervisor",
+        "admin",
+    ] {
         let token = t.login(name).await;
         let me: Value = t
             .client
@@ -146,7 +197,9 @@ async fn sign_in_failures_and_demo_accounts(db: Db) {
         assert_eq!(me["role"], name);
     }
     let token = t.login("deptadmin").await;
-    let r = t.post("/api/v1/identity/logout", Some(&token), &json!({})).await;
+    let r = t
+        .post("/api/v1/identity/logout", Some(&token), &json!({}))
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let r = t
         .client

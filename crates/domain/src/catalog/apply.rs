@@ -100,7 +100,10 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
         match adj {
             Adjustment::Add { item } => {
                 if in_force(&state, ctx, &item.code).is_some() {
-                    inv.push(format!("{at}.code"), format!("{} is already in force", item.code));
+                    inv.push(
+                        format!("{at}.code"),
+                        format!("{} is already in force", item.code),
+                    );
                     continue;
                 }
                 state.insert(item.code.clone(), Some(item.clone()));
@@ -120,12 +123,22 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                     continue;
                 };
                 if item.level().below().is_none() {
-                    inv.push(format!("{at}.code"), "a county-level power has no level below to go to");
+                    inv.push(
+                        format!("{at}.code"),
+                        "a county-level power has no level below to go to",
+                    );
                     continue;
                 }
-                let kids = ctx.children.get(code.division()).cloned().unwrap_or_default();
+                let kids = ctx
+                    .children
+                    .get(code.division())
+                    .cloned()
+                    .unwrap_or_default();
                 if kids.is_empty() {
-                    inv.push(format!("{at}.code"), format!("{} has no divisions below it", code.division()));
+                    inv.push(
+                        format!("{at}.code"),
+                        format!("{} has no divisions below it", code.division()),
+                    );
                     continue;
                 }
                 state.insert(code.clone(), None);
@@ -133,7 +146,10 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 for kid in kids {
                     let new_code = code.at(&kid);
                     if in_force(&state, ctx, &new_code).is_some() {
-                        inv.push(format!("{at}.code"), format!("{new_code} is already in force below"));
+                        inv.push(
+                            format!("{at}.code"),
+                            format!("{new_code} is already in force below"),
+                        );
                         continue;
                     }
                     let Some(dept) = ctx.counterpart(item.department_id, &kid) else {
@@ -164,12 +180,18 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                         inv.push(format!("{at}.codes[{j}]"), format!("{c} is not in force"));
                         ok = false;
                     } else if c.division() != &into.division {
-                        inv.push(format!("{at}.codes[{j}]"), "merged items must share the result's division");
+                        inv.push(
+                            format!("{at}.codes[{j}]"),
+                            "merged items must share the result's division",
+                        );
                         ok = false;
                     }
                 }
                 if !codes.contains(&into.code) && in_force(&state, ctx, &into.code).is_some() {
-                    inv.push(format!("{at}.into.code"), format!("{} is already in force", into.code));
+                    inv.push(
+                        format!("{at}.into.code"),
+                        format!("{} is already in force", into.code),
+                    );
                     ok = false;
                 }
                 if !ok {
@@ -202,7 +224,10 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
             }
             Adjustment::Modify { item } => {
                 if in_force(&state, ctx, &item.code).is_none() {
-                    inv.push(format!("{at}.code"), format!("{} is not in force", item.code));
+                    inv.push(
+                        format!("{at}.code"),
+                        format!("{} is not in force", item.code),
+                    );
                     continue;
                 }
                 state.insert(item.code.clone(), Some(item.clone()));
@@ -290,7 +315,13 @@ mod tests {
     #[test]
     fn delegation_ends_above_and_starts_at_each_division_below() {
         let p = item("430000-0100001", 1, &[]);
-        let ch = plan(&[Adjustment::Delegate { code: p.code.clone() }], &ctx(&[p])).unwrap();
+        let ch = plan(
+            &[Adjustment::Delegate {
+                code: p.code.clone(),
+            }],
+            &ctx(&[p]),
+        )
+        .unwrap();
         assert_eq!(ended(&ch), ["430000-0100001"]);
         assert_eq!(started(&ch), ["430100-0100001", "430200-0100001"]);
         let depts: Vec<i64> = ch
@@ -306,12 +337,24 @@ mod tests {
     #[test]
     fn delegation_needs_a_counterpart_and_a_level_below() {
         let p = item("430000-0100001", 1, &[]);
-        let mut c = ctx(&[p.clone()]);
+        let mut c = ctx(std::slice::from_ref(&p));
         c.departments.remove(&3);
-        let e = plan(&[Adjustment::Delegate { code: p.code.clone() }], &c).unwrap_err();
+        let e = plan(
+            &[Adjustment::Delegate {
+                code: p.code.clone(),
+            }],
+            &c,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("430200"), "{e}");
         let county = item("430102-0100001", 9, &[]);
-        let e = plan(&[Adjustment::Delegate { code: county.code.clone() }], &ctx(&[county])).unwrap_err();
+        let e = plan(
+            &[Adjustment::Delegate {
+                code: county.code.clone(),
+            }],
+            &ctx(&[county]),
+        )
+        .unwrap_err();
         assert_eq!(e.0[0].field, "adjustments[0].code");
     }
 
@@ -319,16 +362,29 @@ mod tests {
     fn cancel_and_add_follow_the_state() {
         let p = item("430000-0100001", 1, &[]);
         let adjs = [
-            Adjustment::Cancel { code: p.code.clone() },
-            Adjustment::Cancel { code: p.code.clone() },
+            Adjustment::Cancel {
+                code: p.code.clone(),
+            },
+            Adjustment::Cancel {
+                code: p.code.clone(),
+            },
         ];
-        let e = plan(&adjs, &ctx(&[p.clone()])).unwrap_err();
+        let e = plan(&adjs, &ctx(std::slice::from_ref(&p))).unwrap_err();
         assert_eq!(e.0.len(), 1);
         assert_eq!(e.0[0].field, "adjustments[1].code");
-        let e = plan(&[Adjustment::Add { item: p.clone() }], &ctx(&[p.clone()])).unwrap_err();
+        let e = plan(
+            &[Adjustment::Add { item: p.clone() }],
+            &ctx(std::slice::from_ref(&p)),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("already in force"));
         let ch = plan(
-            &[Adjustment::Cancel { code: p.code.clone() }, Adjustment::Add { item: p.clone() }],
+            &[
+                Adjustment::Cancel {
+                    code: p.code.clone(),
+                },
+                Adjustment::Add { item: p.clone() },
+            ],
             &ctx(&[p]),
         )
         .unwrap();
@@ -353,7 +409,10 @@ mod tests {
             into: a.clone(),
         };
         assert!(plan(&[adj], &ctx(&[a.clone(), b.clone()])).is_ok());
-        let adj = Adjustment::Merge { codes: vec![a.code.clone()], into };
+        let adj = Adjustment::Merge {
+            codes: vec![a.code.clone()],
+            into,
+        };
         assert!(plan(&[adj], &ctx(&[a, b])).is_err());
     }
 
@@ -364,21 +423,31 @@ mod tests {
             code: p.code.clone(),
             prerequisite: "营业执照".into(),
         };
-        let ch = plan(&[adj], &ctx(&[p.clone()])).unwrap();
-        let Change::Start { item, .. } = &ch[1] else { panic!("{ch:?}") };
+        let ch = plan(&[adj], &ctx(std::slice::from_ref(&p))).unwrap();
+        let Change::Start { item, .. } = &ch[1] else {
+            panic!("{ch:?}")
+        };
         assert!(item.prerequisites.is_empty());
         assert_eq!(item.post_links, ["营业执照"]);
         let adj = Adjustment::PreToPost {
             code: p.code.clone(),
             prerequisite: "卫生许可".into(),
         };
-        assert_eq!(plan(&[adj], &ctx(&[p])).unwrap_err().0[0].field, "adjustments[0].prerequisite");
+        assert_eq!(
+            plan(&[adj], &ctx(&[p])).unwrap_err().0[0].field,
+            "adjustments[0].prerequisite"
+        );
     }
 
     #[test]
     fn codes_to_load_include_delegation_targets() {
         let c = ctx(&[]);
-        let codes = ApplyContext::codes_to_load(&[Adjustment::Delegate { code: code("430000-0100001") }], &c.children);
+        let codes = ApplyContext::codes_to_load(
+            &[Adjustment::Delegate {
+                code: code("430000-0100001"),
+            }],
+            &c.children,
+        );
         assert_eq!(codes.len(), 3);
     }
 }

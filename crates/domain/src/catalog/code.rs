@@ -27,13 +27,21 @@ impl BasicCode {
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        let err = || Invalid::one("code", format!("`{s}` is not a basic code: 7 digits, KKNNNNN"));
+        let err = || {
+            Invalid::one(
+                "code",
+                format!("`{s}` is not a basic code: 7 digits, KKNNNNN"),
+            )
+        };
         if s.len() != 7 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err());
         }
         let kind: u8 = s[..2].parse().map_err(|_| err())?;
         if ItemKind::from_number(kind).is_none() {
-            return Err(Invalid::one("code", format!("`{}` is not a kind number (01-11)", &s[..2])));
+            return Err(Invalid::one(
+                "code",
+                format!("`{}` is not a kind number (01-11)", &s[..2]),
+            ));
         }
         Ok(Self(s.to_string()))
     }
@@ -154,7 +162,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for bad in ["", "430100", "430100-01", "430100-1300001", "43010-0100012", "x-y"] {
+        for bad in [
+            "",
+            "430100",
+            "430100-01",
+            "430100-1300001",
+            "43010-0100012",
+            "x-y",
+        ] {
             let e = ItemCode::parse(bad).unwrap_err();
             assert_eq!(e.0[0].field, "code", "{bad}");
         }

@@ -15,7 +15,10 @@ pub struct DecreeNumber(String);
 
 impl DecreeNumber {
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        let s = s.trim().replace(['[', '［'], "〔").replace([']', '］'], "〕");
+        let s = s
+            .trim()
+            .replace(['[', '［'], "〔")
+            .replace([']', '］'], "〕");
         let err = || {
             Invalid::one(
                 "number",
@@ -113,7 +116,10 @@ impl DecreeInput {
         if let (Some(i), Some(e)) = (issued_on, effective_on)
             && e < i
         {
-            inv.push("effective_on", "a decree cannot take effect before it is issued");
+            inv.push(
+                "effective_on",
+                "a decree cannot take effect before it is issued",
+            );
         }
         match (number, issued_on, effective_on) {
             (Some(number), Some(issued_on), Some(effective_on)) if inv.0.is_empty() => {
@@ -195,7 +201,10 @@ pub enum Adjustment {
     /// 合并: several items stop and one (new or one of them, revised) stands.
     Merge { codes: Vec<ItemCode>, into: Item },
     /// 前置改后置: a prerequisite becomes a post-approval link.
-    PreToPost { code: ItemCode, prerequisite: String },
+    PreToPost {
+        code: ItemCode,
+        prerequisite: String,
+    },
     /// 修改: new elements for an item in force.
     Modify { item: Item },
 }
@@ -248,8 +257,18 @@ mod tests {
             DecreeNumber::parse("湘政发[2017]8号").unwrap().as_str(),
             "湘政发〔2017〕8号"
         );
-        for bad in ["", "湘政发2017 8号", "〔2017〕8号", "湘政发〔17〕8号", "湘政发〔2017〕号"] {
-            assert_eq!(DecreeNumber::parse(bad).unwrap_err().0[0].field, "number", "{bad}");
+        for bad in [
+            "",
+            "湘政发2017 8号",
+            "〔2017〕8号",
+            "湘政发〔17〕8号",
+            "湘政发〔2017〕号",
+        ] {
+            assert_eq!(
+                DecreeNumber::parse(bad).unwrap_err().0[0].field,
+                "number",
+                "{bad}"
+            );
         }
     }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::{ItemCode, ItemKind};
-use crate::{FieldError, Invalid};
 use crate::division::{DivisionCode, Level};
+use crate::{FieldError, Invalid};
 
 /// How the hall, the web and the rest reach the same item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -246,13 +246,21 @@ impl Item {
         if self.code.division() != &self.division {
             inv.push(
                 "code",
-                format!("the code's division {} is not the item's division {}", self.code.division(), self.division),
+                format!(
+                    "the code's division {} is not the item's division {}",
+                    self.code.division(),
+                    self.division
+                ),
             );
         }
         if self.code.basic().kind() != self.kind {
             inv.push(
                 "code",
-                format!("the code's kind digits say {}, the item is {}", self.code.basic().kind(), self.kind),
+                format!(
+                    "the code's kind digits say {}, the item is {}",
+                    self.code.basic().kind(),
+                    self.kind
+                ),
             );
         }
         if self.aliases.len() > 20 {
@@ -292,10 +300,16 @@ impl Item {
                 );
             }
         } else if self.promised_days > 365 {
-            inv.push("promised_days", "a promised limit of at most 365 working days");
+            inv.push(
+                "promised_days",
+                "a promised limit of at most 365 working days",
+            );
         }
         if self.visits > 2 {
-            inv.push("visits", "on-site visits are 0, 1 or 2 (最多跑一次 means at most 1)");
+            inv.push(
+                "visits",
+                "on-site visits are 0, 1 or 2 (最多跑一次 means at most 1)",
+            );
         }
         if self.channels.is_empty() {
             inv.push("channels", "at least one channel");
@@ -314,7 +328,10 @@ impl Item {
         }
         for (i, m) in self.materials.iter().enumerate() {
             if m.name.trim().is_empty() || m.name.chars().count() > 100 {
-                inv.push(format!("materials[{i}].name"), "a material name of 1 to 100 characters");
+                inv.push(
+                    format!("materials[{i}].name"),
+                    "a material name of 1 to 100 characters",
+                );
             }
             if m.may_defer && !m.required {
                 inv.push(
@@ -326,8 +343,17 @@ impl Item {
         if self.fee.fen < 0 {
             inv.push("fee_fen", "a fee cannot be negative");
         }
-        if self.fee.fen > 0 && self.fee.basis.as_deref().is_none_or(|b| b.trim().is_empty()) {
-            inv.push("fee_basis", "a fee needs the document that allows it (收费依据)");
+        if self.fee.fen > 0
+            && self
+                .fee
+                .basis
+                .as_deref()
+                .is_none_or(|b| b.trim().is_empty())
+        {
+            inv.push(
+                "fee_basis",
+                "a fee needs the document that allows it (收费依据)",
+            );
         }
         for (i, p) in self.prerequisites.iter().enumerate() {
             if p.trim().is_empty() {
@@ -379,7 +405,10 @@ impl ItemInput {
             None | Some("") | Some("working") | Some("工作日") => Some(DayCount::Working),
             Some("calendar") | Some("自然日") | Some("日") => Some(DayCount::Calendar),
             Some(other) => {
-                inv.push("statutory_unit", format!("`{other}` is neither `working` nor `calendar`"));
+                inv.push(
+                    "statutory_unit",
+                    format!("`{other}` is neither `working` nor `calendar`"),
+                );
                 None
             }
         };

@@ -64,13 +64,13 @@ impl ItemKind {
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|k| k.zh() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|k| k.zh()).collect();
-                Invalid::one("kind", format!("`{s}` is not a kind; one of {}", names.join("、")))
-            })
+        Self::ALL.into_iter().find(|k| k.zh() == s).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|k| k.zh()).collect();
+            Invalid::one(
+                "kind",
+                format!("`{s}` is not a kind; one of {}", names.join("、")),
+            )
+        })
     }
 
     /// Kinds whose own law requires a statutory basis for every instance

@@ -29,7 +29,9 @@ impl IdNumber {
             return Err(err("characters 7-14 are not a real birth date (YYYYMMDD)"));
         }
         if b[17] != Self::check_char(&s[..17]) {
-            return Err(err("the check character (the 18th) does not match: a typo?"));
+            return Err(err(
+                "the check character (the 18th) does not match: a typo?",
+            ));
         }
         Ok(Self(s))
     }
@@ -90,7 +92,12 @@ mod tests {
         let last = good.as_bytes()[17];
         let wrong = if last == b'0' { '1' } else { '0' };
         let bad = format!("{}{wrong}", &good[..17]);
-        assert!(IdNumber::parse(&bad).unwrap_err().to_string().contains("check"));
+        assert!(
+            IdNumber::parse(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("check")
+        );
         assert!(IdNumber::parse("4301051990030712").is_err());
         assert!(IdNumber::parse(&with_check("43010519901307123")).is_err());
         assert!(IdNumber::parse("4301051990030712A3").is_err());

@@ -12,7 +12,9 @@ use crate::Invalid;
 pub struct Uscc(String);
 
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn value(c: u8) -> Option<u32> {
     CHARSET.iter().position(|&x| x == c).map(|p| p as u32)
@@ -34,10 +36,14 @@ impl Uscc {
             )));
         }
         if !b[2..8].iter().all(u8::is_ascii_digit) {
-            return Err(err("characters 3-8 are a division code and must be digits".into()));
+            return Err(err(
+                "characters 3-8 are a division code and must be digits".into()
+            ));
         }
         if b[17] != Self::check_char(&s[..17]).unwrap_or(0) {
-            return Err(err("the check character (the 18th) does not match: a typo?".into()));
+            return Err(err(
+                "the check character (the 18th) does not match: a typo?".into(),
+            ));
         }
         Ok(Self(s))
     }
@@ -79,10 +85,8 @@ mod tests {
 
     #[test]
     fn known_codes_pass() {
-        // Published codes of real organisations.
-        for code in ["91350100M000100Y43"] {
-            assert!(Uscc::parse(code).is_ok(), "{code}");
-        }
+        // The code printed in the standard's own explanatory material.
+        assert!(Uscc::parse("91350100M000100Y43").is_ok());
     }
 
     #[test]

@@ -77,7 +77,10 @@ async fn names(s: &AppState) -> Arc<HashMap<i64, String>> {
     s.app.department_names().await
 }
 
-async fn items(State(s): State<AppState>, Query(q): Query<ItemQuery>) -> Result<Json<Value>, ApiError> {
+async fn items(
+    State(s): State<AppState>,
+    Query(q): Query<ItemQuery>,
+) -> Result<Json<Value>, ApiError> {
     let page = s.app.search_items(&q).await?;
     let names = names(&s).await;
     let items: Vec<ItemSummary> = page.items.iter().map(|v| summary(v, &names)).collect();
@@ -89,7 +92,10 @@ async fn items(State(s): State<AppState>, Query(q): Query<ItemQuery>) -> Result<
     })))
 }
 
-async fn item(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn item(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let d = s.app.item(&code).await?;
     Ok(Json(json!({
         "code": d.current.item.code,
@@ -130,8 +136,14 @@ struct StatsQuery {
     baseline: Option<String>,
 }
 
-async fn stats(State(s): State<AppState>, Query(q): Query<StatsQuery>) -> Result<Json<Value>, ApiError> {
-    let st = s.app.stats(q.as_of.as_deref(), q.baseline.as_deref()).await?;
+async fn stats(
+    State(s): State<AppState>,
+    Query(q): Query<StatsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let st = s
+        .app
+        .stats(q.as_of.as_deref(), q.baseline.as_deref())
+        .await?;
     let names = names(&s).await;
     let by_level: serde_json::Map<String, Value> = st
         .levels
@@ -148,8 +160,11 @@ async fn stats(State(s): State<AppState>, Query(q): Query<StatsQuery>) -> Result
         .iter()
         .map(|(id, n)| json!({"id": id, "name": names.get(id), "count": n}))
         .collect();
-    let by_division: serde_json::Map<String, Value> =
-        st.by_division.iter().map(|(d, n)| (d.clone(), json!(n))).collect();
+    let by_division: serde_json::Map<String, Value> = st
+        .by_division
+        .iter()
+        .map(|(d, n)| (d.clone(), json!(n)))
+        .collect();
     Ok(Json(json!({
         "as_of": st.as_of,
         "total": st.total,
@@ -178,10 +193,19 @@ struct DiffParams {
     limit: Option<String>,
 }
 
-async fn diff(State(s): State<AppState>, Query(q): Query<DiffParams>) -> Result<Json<Diff>, ApiError> {
+async fn diff(
+    State(s): State<AppState>,
+    Query(q): Query<DiffParams>,
+) -> Result<Json<Diff>, ApiError> {
     Ok(Json(
         s.app
-            .diff(&q.from, &q.to, q.division.as_deref(), q.cursor.as_deref(), q.limit.as_deref())
+            .diff(
+                &q.from,
+                &q.to,
+                q.division.as_deref(),
+                q.cursor.as_deref(),
+                q.limit.as_deref(),
+            )
             .await?,
     ))
 }
@@ -198,7 +222,10 @@ async fn decrees(State(s): State<AppState>) -> Result<Json<Vec<DecreeSummary>>, 
     Ok(Json(s.app.decrees().await?))
 }
 
-async fn decree(State(s): State<AppState>, Path(did): Path<String>) -> Result<Json<DecreeDetail>, ApiError> {
+async fn decree(
+    State(s): State<AppState>,
+    Path(did): Path<String>,
+) -> Result<Json<DecreeDetail>, ApiError> {
     Ok(Json(s.app.decree(id("id", &did)?).await?))
 }
 
@@ -207,7 +234,10 @@ async fn draft(
     Authed(actor): Authed,
     JsonBody(d): JsonBody<DecreeInput>,
 ) -> Result<(StatusCode, Json<Decree>), ApiError> {
-    Ok((StatusCode::CREATED, Json(s.app.draft_decree(&actor, d).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.draft_decree(&actor, d).await?),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -24,17 +24,25 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !json {
-            return Err(Invalid::one("body", "send JSON with Content-Type: application/json").into());
+            return Err(
+                Invalid::one("body", "send JSON with Content-Type: application/json").into(),
+            );
         }
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| Invalid::one("body", "the body could not be read"))?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." { "body".to_string() } else { path };
-            Invalid::one(field, e.inner().to_string()).into()
-        })
+        serde_path_to_error::deserialize(de)
+            .map(JsonBody)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
+                Invalid::one(field, e.inner().to_string()).into()
+            })
     }
 }
 

@@ -1,6 +1,6 @@
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use bianli_app::identity::{Me, Registration, Session};
@@ -30,7 +30,10 @@ struct Login {
     password: String,
 }
 
-async fn login(State(s): State<AppState>, JsonBody(l): JsonBody<Login>) -> Result<Json<Session>, ApiError> {
+async fn login(
+    State(s): State<AppState>,
+    JsonBody(l): JsonBody<Login>,
+) -> Result<Json<Session>, ApiError> {
     Ok(Json(s.app.login(&l.username, &l.password).await?))
 }
 
