@@ -44,7 +44,28 @@ impl Actor {
 
     /// The `actor` column of events: an id, never a name.
     pub fn tag(&self) -> String {
-        format!("account:{}", self.account_id)
+        if self.account_id == 0 {
+            format!("system:{}", self.username)
+        } else {
+            format!("account:{}", self.account_id)
+        }
+    }
+
+    /// The operator at the server's console (the `bianli` command): a
+    /// province-wide admin, recorded in events as `system:NAME`.
+    pub fn system(name: &str) -> Actor {
+        Actor {
+            account_id: 0,
+            username: name.to_string(),
+            display_name: name.to_string(),
+            kind: AccountKind::Staff,
+            role: Role::Admin,
+            department_id: None,
+            division: None,
+            id_number: None,
+            uscc: None,
+            employee_no: None,
+        }
     }
 }
 

@@ -10,6 +10,7 @@ mod error;
 pub mod identity;
 mod index;
 pub mod seed;
+pub mod spreadsheet;
 
 use std::sync::Arc;
 
@@ -33,15 +34,21 @@ pub struct App {
 impl App {
     /// Opens the database, runs migrations and builds the search index from it.
     pub async fn open(db_url: &str) -> Result<App> {
+        let app = Self::open_unindexed(db_url).await?;
+        app.index.rebuild(&*app.store).await?;
+        Ok(app)
+    }
+
+    /// Opens the database without building the search index, for one-shot
+    /// commands (seed, import, export) that do not search.
+    pub async fn open_unindexed(db_url: &str) -> Result<App> {
         let store = bianli_store::connect(db_url).await?;
         let index = Arc::new(index::Index::new()?);
-        let app = App {
+        Ok(App {
             store,
             index,
             clock: Utc::now,
-        };
-        app.index.rebuild(&*app.store).await?;
-        Ok(app)
+        })
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -51,6 +51,11 @@ enum Command {
         #[command(flatten)]
         addr: Addr,
     },
+    /// The power list as a spreadsheet (CSV with the columns departments keep)
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
     /// Seed only
     Seed {
         /// Seed Hunan's demo data (divisions, departments, the power list and its history, accounts)
@@ -59,6 +64,50 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Apply a CSV as one decree: new codes are added (新增), existing ones
+    /// revised (修改). A file with any bad row changes nothing and every bad
+    /// row is reported.
+    Import {
+        file: std::path::PathBuf,
+        /// The decree's document number, e.g. 湘政发〔2026〕1号
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        title: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        issued_on: String,
+        /// YYYY-MM-DD (default: the issue date)
+        #[arg(long)]
+        effective_on: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Write the list in force on a date
+    Export {
+        /// YYYY-MM-DD
+        #[arg(long)]
+        as_of: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// One division only (GB/T 2260 code)
+        #[arg(long)]
+        division: Option<String>,
+        /// Where to write (default: standard output)
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum Format {
+    Csv,
 }
 
 #[tokio::main]
@@ -70,29 +119,101 @@ async fn main() -> Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { db, addr } => serve(open(&db.db).await?, addr.addr, false).await,
+        Command::Serve { db, addr } => serve(open(&db.db, true).await?, addr.addr, false).await,
         Command::Demo { db, addr } => {
-            let app = open(&db.db).await?;
+            let app = open(&db.db, true).await?;
             seed(&app).await?;
             serve(app, addr.addr, true).await
         }
+        Command::Catalog { command } => catalog(command).await,
         Command::Seed { demo, db } => {
             if !demo {
                 anyhow::bail!("say what to seed: `bianli seed --demo`");
             }
-            seed(&open(&db.db).await?).await
+            seed(&open(&db.db, false).await?).await
         }
     }
 }
 
-async fn open(db: &str) -> Result<App> {
+async fn catalog(command: CatalogCommand) -> Result<()> {
+    use bianli_app::spreadsheet::ImportOutcome;
+    match command {
+        CatalogCommand::Import {
+            file,
+            number,
+            title,
+            issued_on,
+            effective_on,
+            db,
+        } => {
+            let data =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let app = open(&db.db, false).await?;
+            let decree = bianli_domain::catalog::DecreeInput {
+                number,
+                title,
+                effective_on: effective_on.unwrap_or_else(|| issued_on.clone()),
+                issued_on,
+            };
+            let actor = bianli_app::Actor::system("cli");
+            match app.import_csv(&actor, decree, &data).await {
+                Ok(ImportOutcome::Applied { codes, applied }) => {
+                    println!(
+                        "Applied decree {} from {codes} rows: {} versions started, {} ended.",
+                        applied.decree_id, applied.started, applied.ended
+                    );
+                    Ok(())
+                }
+                Ok(ImportOutcome::Rejected(errors)) => {
+                    eprintln!("{} problems; nothing was written:", errors.len());
+                    for e in &errors {
+                        eprintln!("  line {}, {}: {}", e.line, e.column, e.reason);
+                    }
+                    std::process::exit(1);
+                }
+                Err(e) => Err(anyhow::anyhow!("{e}")),
+            }
+        }
+        CatalogCommand::Export {
+            as_of,
+            format: Format::Csv,
+            division,
+            out,
+            db,
+        } => {
+            let as_of = bianli_app::catalog::parse_date("as_of", &as_of)?;
+            let app = open(&db.db, false).await?;
+            let mut sink: Box<dyn std::io::Write> = match &out {
+                Some(p) => Box::new(
+                    std::fs::File::create(p)
+                        .with_context(|| format!("creating {}", p.display()))?,
+                ),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let n = app
+                .export_csv(as_of, division.as_deref(), &mut sink)
+                .await?;
+            eprintln!("{n} items in force on {as_of}.");
+            Ok(())
+        }
+    }
+}
+
+/// Opens the database; `indexed` builds the search index (a server needs it,
+/// one-shot commands do not).
+async fn open(db: &str, indexed: bool) -> Result<App> {
     if let Some(path) = db.strip_prefix("sqlite://")
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    App::open(db).await.with_context(|| format!("opening {db}"))
+    let app = if indexed {
+        App::open(db).await
+    } else {
+        App::open_unindexed(db).await
+    };
+    app.with_context(|| format!("opening {db}"))
 }
 
 async fn seed(app: &App) -> Result<()> {

@@ -6,3 +6,4 @@ mod catalog;
 mod decrees;
 mod helpers;
 mod identity;
+mod spreadsheet;

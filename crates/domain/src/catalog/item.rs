@@ -426,10 +426,18 @@ impl ItemInput {
             inv.push("promised_days", "working days, 0 or more");
             None
         });
-        let visits = u8::try_from(self.visits).ok().or_else(|| {
-            inv.push("visits", "on-site visits are 0, 1 or 2");
-            None
-        });
+        // Range-checked here as well as in `check`, so a row with a bad kind
+        // still hears about its visits in the same report.
+        let visits = u8::try_from(self.visits)
+            .ok()
+            .filter(|v| *v <= 2)
+            .or_else(|| {
+                inv.push(
+                    "visits",
+                    "on-site visits are 0, 1 or 2 (最多跑一次 means at most 1)",
+                );
+                None
+            });
         let mut channels = BTreeSet::new();
         for (i, c) in self.channels.iter().enumerate() {
             match Channel::parse(c) {
