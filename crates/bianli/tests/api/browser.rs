@@ -82,7 +82,7 @@ async fn a_citizen_finds_what_to_bring_to_open_a_restaurant() {
         .await
         .expect("the 我要办 search box");
     q.send_keys("开饭店").await.expect("type");
-    c.find(Locator::Css("form button[type=submit]"))
+    c.find(Locator::Css("form[role=search] button[type=submit]"))
         .await
         .expect("search button")
         .click()
