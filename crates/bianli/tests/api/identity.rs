@@ -51,13 +51,7 @@ async fn citizens_and_enterprises_register_and_sign_in(db: Db) {
         let v: Value = r.json().await.expect("json");
         v["token"].as_str().expect("token").to_string()
     };
-    let r = t
-        .client
-        .get(format!("{}/api/v1/identity/me", t.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("me");
+    let r = t.get_as("/api/v1/identity/me", &token).await;
     assert_eq!(r.status(), StatusCode::OK);
     let me: Value = r.json().await.expect("json");
     // The owner sees their own number in full.
@@ -185,12 +179,8 @@ async fn sign_in_failures_and_demo_accounts(db: Db) {
     ] {
         let token = t.login(name).await;
         let me: Value = t
-            .client
-            .get(format!("{}/api/v1/identity/me", t.url))
-            .bearer_auth(&token)
-            .send()
+            .get_as("/api/v1/identity/me", &token)
             .await
-            .expect("me")
             .json()
             .await
             .expect("json");
@@ -201,13 +191,7 @@ async fn sign_in_failures_and_demo_accounts(db: Db) {
         .post("/api/v1/identity/logout", Some(&token), &json!({}))
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let r = t
-        .client
-        .get(format!("{}/api/v1/identity/me", t.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("me");
+    let r = t.get_as("/api/v1/identity/me", &token).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 both_dbs!(sign_in, sign_in_failures_and_demo_accounts);
