@@ -269,9 +269,9 @@ impl App {
         if !inv.0.is_empty() {
             return Err(inv.into());
         }
-        let now = self.store.stats(as_of).await?;
+        let now = self.counts.get(&*self.store, as_of).await?;
         let base = match baseline {
-            Some(b) => Some(self.store.stats(b).await?),
+            Some(b) => Some(self.counts.get(&*self.store, b).await?),
             None => None,
         };
         let levels = Level::ALL
@@ -285,7 +285,7 @@ impl App {
                         .unwrap_or(0)
                 };
                 let in_force = count(&now);
-                let b = base.as_ref().map(count);
+                let b = base.as_deref().map(count);
                 LevelStat {
                     level: *l,
                     in_force,
@@ -301,9 +301,9 @@ impl App {
             baseline_total: base.as_ref().map(|b| b.total),
             reduction_pct: base.as_ref().and_then(|b| reduction(b.total, now.total)),
             levels,
-            by_kind: now.by_kind,
-            by_department: now.by_department,
-            by_division: now.by_division,
+            by_kind: now.by_kind.clone(),
+            by_department: now.by_department.clone(),
+            by_division: now.by_division.clone(),
         })
     }
 

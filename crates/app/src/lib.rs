@@ -6,6 +6,7 @@
 //! step with the database, demo seeding. Must not depend on HTTP or HTML.
 
 pub mod catalog;
+mod counts;
 mod error;
 pub mod identity;
 mod index;
@@ -28,6 +29,7 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct App {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) index: Arc<index::Index>,
+    pub(crate) counts: Arc<counts::CountsCache>,
     clock: fn() -> DateTime<Utc>,
 }
 
@@ -47,6 +49,7 @@ impl App {
         Ok(App {
             store,
             index,
+            counts: Arc::default(),
             clock: Utc::now,
         })
     }
