@@ -8,6 +8,7 @@
 pub mod catalog;
 mod counts;
 mod error;
+pub mod idempotency;
 pub mod identity;
 mod index;
 pub mod seed;

@@ -109,6 +109,26 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<AccountRow>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
+    // --- idempotency ----------------------------------------------------
+    /// Claims `key` for this account, or reports what it already holds.
+    async fn idempotency_start(
+        &self,
+        account_id: i64,
+        key: &str,
+        method: &str,
+        path: &str,
+        at: DateTime<Utc>,
+    ) -> Result<IdempotencyStart>;
+    async fn idempotency_finish(
+        &self,
+        account_id: i64,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<()>;
+    /// Releases a claim whose request failed on our side, so a retry runs again.
+    async fn idempotency_abort(&self, account_id: i64, key: &str) -> Result<()>;
+
     // --- events ---------------------------------------------------------
     async fn events(&self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>>;
     async fn last_event_seq(&self) -> Result<i64>;

@@ -188,3 +188,19 @@ pub struct EventRow {
     pub actor: String,
     pub payload: serde_json::Value,
 }
+
+/// What a write with an Idempotency-Key finds when it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdempotencyStart {
+    /// First use of the key: the request runs and its answer is recorded.
+    Started,
+    /// The key's request is still running.
+    InProgress,
+    /// The key was used before; here is what was answered.
+    Done {
+        method: String,
+        path: String,
+        status: u16,
+        body: String,
+    },
+}

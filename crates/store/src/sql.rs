@@ -1025,6 +1025,66 @@ macro_rules! impl_store {
                     .collect()
             }
 
+            async fn idempotency_start(
+                &self,
+                account_id: i64,
+                key: &str,
+                method: &str,
+                path: &str,
+                at: DateTime<Utc>,
+            ) -> Result<IdempotencyStart> {
+                let claimed = sqlx::query(
+                    "INSERT INTO idempotency (account_id, key, method, path, status, body, created_at) \
+                     VALUES ($1, $2, $3, $4, 0, '', $5) ON CONFLICT (account_id, key) DO NOTHING",
+                )
+                .bind(account_id)
+                .bind(key)
+                .bind(method)
+                .bind(path)
+                .bind(at)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if claimed == 1 {
+                    return Ok(IdempotencyStart::Started);
+                }
+                let row = sqlx::query("SELECT method, path, status, body FROM idempotency WHERE account_id = $1 AND key = $2")
+                    .bind(account_id)
+                    .bind(key)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let status: i64 = row.try_get("status")?;
+                if status == 0 {
+                    return Ok(IdempotencyStart::InProgress);
+                }
+                Ok(IdempotencyStart::Done {
+                    method: row.try_get("method")?,
+                    path: row.try_get("path")?,
+                    status: u16::try_from(status).unwrap_or(500),
+                    body: row.try_get("body")?,
+                })
+            }
+
+            async fn idempotency_finish(&self, account_id: i64, key: &str, status: u16, body: &str) -> Result<()> {
+                sqlx::query("UPDATE idempotency SET status = $1, body = $2 WHERE account_id = $3 AND key = $4")
+                    .bind(i64::from(status))
+                    .bind(body)
+                    .bind(account_id)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn idempotency_abort(&self, account_id: i64, key: &str) -> Result<()> {
+                sqlx::query("DELETE FROM idempotency WHERE account_id = $1 AND key = $2 AND status = 0")
+                    .bind(account_id)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn last_event_seq(&self) -> Result<i64> {
                 Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM events")
                     .fetch_one(&self.pool)

@@ -15,7 +15,7 @@ pub fn router(app: App) -> Router {
     let state = AppState { app };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .nest("/api/v1", crate::api::router())
+        .nest("/api/v1", crate::api::router(state.clone()))
         .merge(crate::pages::router())
         .with_state(state)
 }

@@ -5,5 +5,6 @@ mod browser;
 mod catalog;
 mod decrees;
 mod helpers;
+mod idempotency;
 mod identity;
 mod spreadsheet;
