@@ -105,7 +105,7 @@ impl App {
         let division = opt(&q.division).and_then(|s| inv.take("", DivisionCode::parse(s)));
         let kind = opt(&q.kind).and_then(|s| inv.take("", ItemKind::parse(s)));
         let channel = opt(&q.channel)
-            .and_then(|s| inv.take("", Channel::parse(s).map_err(|e| relabel(e, "channel"))));
+            .and_then(|s| inv.take("", Channel::parse(s).map_err(|e| e.relabel("channel"))));
         let department = opt(&q.department).and_then(|s| match s.parse::<i64>() {
             Ok(n) if n > 0 => Some(n),
             _ => {
@@ -169,10 +169,9 @@ impl App {
             };
             let (hits, total) = self.index.search.search(&sq)?;
             let codes: Vec<String> = hits.iter().map(|h| h.code.clone()).collect();
-            let end_of_time = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(today);
             let mut by_code: HashMap<String, ItemVersion> = self
                 .store
-                .items_by_code(&codes, end_of_time)
+                .items_by_code(&codes, crate::end_of_time())
                 .await?
                 .into_iter()
                 .map(|v| (v.item.code.to_string(), v))
@@ -325,7 +324,7 @@ impl App {
         let after = cursor
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .and_then(|c| inv.take("", ItemCode::parse(c).map_err(|e| relabel(e, "cursor"))));
+            .and_then(|c| inv.take("", ItemCode::parse(c).map_err(|e| e.relabel("cursor"))));
         let limit = match limit.map(str::trim).filter(|s| !s.is_empty()) {
             None => 100,
             Some(s) => match s.parse::<i64>() {
@@ -448,8 +447,10 @@ impl App {
             .flat_map(|a| a.codes())
             .map(|c| c.to_string())
             .collect();
-        let end_of_time = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
-        let existing = self.store.items_by_code(&codes, end_of_time).await?;
+        let existing = self
+            .store
+            .items_by_code(&codes, crate::end_of_time())
+            .await?;
         let departments = existing.iter().map(|v| v.item.department_id).chain(
             adjustments
                 .iter()
@@ -530,13 +531,6 @@ fn require_maintainer(actor: &Actor) -> Result<()> {
             "only a department admin maintains the power list".into(),
         ))
     }
-}
-
-fn relabel(mut e: Invalid, field: &str) -> Invalid {
-    for f in &mut e.0 {
-        f.field = field.to_string();
-    }
-    e
 }
 
 fn parse_adjustment(a: AdjustmentInput) -> Result<Adjustment, Invalid> {

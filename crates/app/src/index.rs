@@ -100,10 +100,8 @@ impl Index {
         codes: &[String],
         names: &HashMap<i64, String>,
     ) -> Result<()> {
-        // The index holds each item's latest version: the list as it stands
-        // after every applied decree, which asking at the end of time returns.
-        let end_of_time = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
-        let live = store.items_by_code(codes, end_of_time).await?;
+        // The index holds each item's latest version.
+        let live = store.items_by_code(codes, crate::end_of_time()).await?;
         let docs: Vec<SearchDoc> = live
             .iter()
             .filter(|v| v.valid_to.is_none())

@@ -25,6 +25,12 @@ pub use identity::Actor;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
+/// Asking for items in force on this date returns each item's latest version:
+/// the list as it stands after every applied decree, future ones included.
+pub(crate) fn end_of_time() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(chrono::NaiveDate::MAX)
+}
+
 /// Everything a use case needs, cheap to clone.
 #[derive(Clone)]
 pub struct App {

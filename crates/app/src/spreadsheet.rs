@@ -346,10 +346,9 @@ impl App {
             return Ok(ImportOutcome::Rejected(errors));
         }
         let codes: Vec<String> = items.iter().map(|(_, i)| i.code.to_string()).collect();
-        let end_of_time = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
         let existing: std::collections::HashSet<String> = self
             .store
-            .items_by_code(&codes, end_of_time)
+            .items_by_code(&codes, crate::end_of_time())
             .await?
             .into_iter()
             .filter(|v| v.valid_to.is_none())

@@ -62,6 +62,15 @@ impl Invalid {
         }
     }
 
+    /// The same errors under another field name (a code parsed as part of a
+    /// query parameter or cursor reports under that parameter).
+    pub fn relabel(mut self, field: &str) -> Self {
+        for f in &mut self.0 {
+            f.field = field.to_string();
+        }
+        self
+    }
+
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Invalid> {
         if self.0.is_empty() {
             Ok(value())

@@ -102,7 +102,7 @@ impl ItemCode {
                 format!("`{s}` is not an item code: DDDDDD-KKNNNNN, e.g. 430100-0100012"),
             ));
         };
-        let div = DivisionCode::parse(div).map_err(|e| relabel(e, "code"))?;
+        let div = DivisionCode::parse(div).map_err(|e| e.relabel("code"))?;
         let basic = BasicCode::parse(basic)?;
         Ok(Self::new(&div, &basic))
     }
@@ -119,13 +119,6 @@ impl ItemCode {
     pub fn at(&self, division: &DivisionCode) -> ItemCode {
         Self::new(division, &self.basic)
     }
-}
-
-fn relabel(mut e: Invalid, field: &str) -> Invalid {
-    for f in &mut e.0 {
-        f.field = field.to_string();
-    }
-    e
 }
 
 impl TryFrom<String> for ItemCode {

@@ -232,6 +232,15 @@ impl Item {
         self.division.level()
     }
 
+    /// The channels as the guide and the spreadsheet write them: 窗口、网上.
+    pub fn channels_zh(&self) -> String {
+        self.channels
+            .iter()
+            .map(|c| c.zh())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
     pub fn is_on_the_spot(&self) -> bool {
         self.promised_days == 0
     }

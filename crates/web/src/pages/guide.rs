@@ -155,12 +155,7 @@ pub fn guide_page(
             .unwrap_or_else(|| "法律法规未规定".to_string()),
         promised: promised(i.promised_days),
         visits: visits(i.visits),
-        channels: i
-            .channels
-            .iter()
-            .map(|c| c.zh())
-            .collect::<Vec<_>>()
-            .join("、"),
+        channels: i.channels_zh(),
         materials: i
             .materials
             .iter()

@@ -46,12 +46,7 @@ pub fn card(v: &ItemVersion, names: &Names) -> ItemCard {
         kind: i.kind.zh(),
         promised: promised(i.promised_days),
         visits: visits(i.visits),
-        channels: i
-            .channels
-            .iter()
-            .map(|c| c.zh())
-            .collect::<Vec<_>>()
-            .join("、"),
+        channels: i.channels_zh(),
         ended: v.valid_to.map(|d| format!("{d} 起不再实施")),
     }
 }
