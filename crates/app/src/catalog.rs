@@ -231,12 +231,7 @@ impl App {
             .or(history.last())
             .cloned()
             .ok_or_else(|| AppError::NotFound(format!("item {code}")))?;
-        let department = self
-            .store
-            .departments()
-            .await?
-            .into_iter()
-            .find(|d| d.id == current.item.department_id);
+        let department = self.store.department(current.item.department_id).await?;
         Ok(ItemDetail {
             current,
             history,

@@ -14,6 +14,9 @@ use crate::Result;
 pub(crate) struct Index {
     pub(crate) search: Arc<SearchIndex>,
     state: Mutex<State>,
+    /// One-shot commands (seed, import, export) never search: building or
+    /// following the index there would be work thrown away at exit.
+    live: bool,
 }
 
 #[derive(Default)]
@@ -26,14 +29,22 @@ struct State {
 const PAGE: i64 = 20_000;
 
 impl Index {
-    pub(crate) fn new() -> Result<Self> {
+    pub(crate) fn new(live: bool) -> Result<Self> {
         Ok(Self {
             search: Arc::new(SearchIndex::new()?),
             state: Mutex::new(State::default()),
+            live,
         })
     }
 
+    pub(crate) fn is_live(&self) -> bool {
+        self.live
+    }
+
     pub(crate) async fn rebuild(&self, store: &dyn Store) -> Result<()> {
+        if !self.live {
+            return Ok(());
+        }
         let mut st = self.state.lock().await;
         // Read the position first: anything written after it is replayed by follow().
         st.seq = store.last_event_seq().await?;
@@ -59,6 +70,9 @@ impl Index {
     }
 
     pub(crate) async fn follow(&self, store: &dyn Store) -> Result<()> {
+        if !self.live {
+            return Ok(());
+        }
         let mut st = self.state.lock().await;
         loop {
             let events = store.events(st.seq, 1000).await?;

@@ -43,16 +43,20 @@ pub struct App {
 impl App {
     /// Opens the database, runs migrations and builds the search index from it.
     pub async fn open(db_url: &str) -> Result<App> {
-        let app = Self::open_unindexed(db_url).await?;
+        let app = Self::connect(db_url, true).await?;
         app.index.rebuild(&*app.store).await?;
         Ok(app)
     }
 
-    /// Opens the database without building the search index, for one-shot
-    /// commands (seed, import, export) that do not search.
+    /// Opens the database without a search index, for one-shot commands
+    /// (seed, import, export) that do not search.
     pub async fn open_unindexed(db_url: &str) -> Result<App> {
+        Self::connect(db_url, false).await
+    }
+
+    async fn connect(db_url: &str, indexed: bool) -> Result<App> {
         let store = bianli_store::connect(db_url).await?;
-        let index = Arc::new(index::Index::new()?);
+        let index = Arc::new(index::Index::new(indexed)?);
         Ok(App {
             store,
             index,

@@ -29,6 +29,8 @@ pub enum SeedStep {
         adjustments: usize,
     },
     Accounts(usize),
+    /// Only a serving app builds the index; `seed` alone leaves it to `serve`.
+    Indexing,
     Indexed,
 }
 
@@ -144,9 +146,14 @@ impl App {
                 adjustments: n,
             });
         }
-        self.index.rebuild(&*self.store).await?;
-        tracing::info!(elapsed = ?started.elapsed(), "search index rebuilt");
-        progress(SeedStep::Indexed);
+        self.store.settle().await?;
+        tracing::info!(elapsed = ?started.elapsed(), "database settled");
+        if self.index.is_live() {
+            progress(SeedStep::Indexing);
+            self.index.rebuild(&*self.store).await?;
+            tracing::info!(elapsed = ?started.elapsed(), "search index rebuilt");
+            progress(SeedStep::Indexed);
+        }
         Ok(true)
     }
 

@@ -32,6 +32,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub trait Store: Send + Sync {
     fn backend(&self) -> Backend;
 
+    /// After a bulk load (the demo's seed): refreshes the query planner's
+    /// statistics and, on SQLite, folds the write-ahead log into the file.
+    async fn settle(&self) -> Result<()>;
+
     // --- reference data -------------------------------------------------
     /// Loads divisions and departments (seed); one event for the batch.
     async fn put_reference(
@@ -43,6 +47,7 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     async fn divisions(&self) -> Result<Vec<Division>>;
     async fn departments(&self) -> Result<Vec<Department>>;
+    async fn department(&self, id: i64) -> Result<Option<Department>>;
 
     // --- items ----------------------------------------------------------
     async fn items(&self, filter: &ItemFilter) -> Result<Vec<ItemVersion>>;

@@ -108,8 +108,8 @@ macro_rules! impl_store {
 
         use async_trait::async_trait;
         use bianli_domain::catalog::{
-            Adjustment, AdjustmentKind, ApplyContext, Change, Decree, DecreeNumber, DecreeStatus,
-            Department, Item, ItemCode, NewDecree,
+            Adjustment, AdjustmentKind, ApplyContext, Change, CodesToLoad, Decree, DecreeNumber,
+            DecreeStatus, Department, Item, ItemCode, NewDecree,
         };
         use bianli_domain::division::{Division, DivisionCode};
         use bianli_domain::event::NewEvent;
@@ -152,6 +152,16 @@ macro_rules! impl_store {
                 start_change: sql::adjustment_kind(&row.try_get::<String, _>("start_change")?)?,
                 ended_by: row.try_get("ended_by")?,
                 end_change: end.as_deref().map(sql::adjustment_kind).transpose()?,
+            })
+        }
+
+        fn department(r: &DbRow) -> Result<Department> {
+            Ok(Department {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                kind: r.try_get("kind")?,
+                division: DivisionCode::parse(&r.try_get::<String, _>("division")?)
+                    .map_err(StoreError::Invalid)?,
             })
         }
 
@@ -218,35 +228,56 @@ macro_rules! impl_store {
             }
         }
 
-        /// Versions in force now of these codes, and each code's highest version.
-        async fn load_codes(
-            tx: &mut Tx,
-            codes: &[String],
-        ) -> Result<(HashMap<ItemCode, (Item, NaiveDate)>, HashMap<String, i64>)> {
-            let mut current = HashMap::new();
-            let mut max = HashMap::new();
-            for chunk in codes.chunks(CHUNK) {
+        #[derive(Default)]
+        struct Loaded {
+            /// In force, with the date its version began.
+            in_force: HashMap<ItemCode, NaiveDate>,
+            items: HashMap<ItemCode, Item>,
+            max_version: HashMap<String, i64>,
+        }
+
+        /// What the plan needs of these codes: which are in force (and since
+        /// when), the elements of the `read` ones, and each code's highest version.
+        async fn load_codes(tx: &mut Tx, want: &CodesToLoad) -> Result<Loaded> {
+            let mut out = Loaded::default();
+            for chunk in want.codes.chunks(CHUNK) {
                 let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT code, version, valid_from, valid_to, body FROM catalog_items WHERE code IN (",
+                    "SELECT code, version, valid_from, valid_to FROM catalog_items WHERE code IN (",
                 );
                 let mut sep = qb.separated(", ");
                 for c in chunk {
-                    sep.push_bind(c.clone());
+                    sep.push_bind(c.to_string());
                 }
                 qb.push(")");
                 for row in qb.build().fetch_all(&mut **tx).await? {
                     let code: String = row.try_get("code")?;
                     let version: i64 = row.try_get("version")?;
-                    let m = max.entry(code).or_insert(0);
-                    *m = (*m).max(version);
                     let to: Option<NaiveDate> = row.try_get("valid_to")?;
                     if to.is_none() {
-                        let Json(item): Json<Item> = row.try_get("body")?;
-                        current.insert(item.code.clone(), (item, row.try_get("valid_from")?));
+                        out.in_force.insert(
+                            ItemCode::parse(&code).map_err(StoreError::Invalid)?,
+                            row.try_get("valid_from")?,
+                        );
                     }
+                    let m = out.max_version.entry(code).or_insert(0);
+                    *m = (*m).max(version);
                 }
             }
-            Ok((current, max))
+            for chunk in want.read.chunks(CHUNK) {
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT body FROM catalog_items WHERE valid_to IS NULL AND code IN (",
+                );
+                let mut sep = qb.separated(", ");
+                for c in chunk {
+                    sep.push_bind(c.to_string());
+                }
+                qb.push(")");
+                for row in qb.build().fetch_all(&mut **tx).await? {
+                    let Json(item): Json<Item> = row.try_get("body")?;
+                    out.items.insert(item.code.clone(), item);
+                }
+            }
+            Ok(out)
         }
 
         /// Writes planned changes: ends in batches, starts as new versions.
@@ -301,8 +332,9 @@ macro_rules! impl_store {
                     qb.build().execute(&mut **tx).await?;
                 }
             }
+            tracing::debug!(ends = ends.values().map(Vec::len).sum::<usize>(), "decree: versions ended");
             let live: Vec<_> = starts.into_iter().filter(|s| s.2 > 0).collect();
-            for chunk in live.chunks(CHUNK) {
+            let insert = |chunk: &[(&Item, AdjustmentKind, i64)]| {
                 let mut qb = QueryBuilder::<$db>::new(
                     "INSERT INTO catalog_items (code, version, valid_from, started_by, start_change, \
                      name, kind, level, division, department_id, visits, promised_days, body) ",
@@ -313,16 +345,29 @@ macro_rules! impl_store {
                         .push_bind(effective_on)
                         .push_bind(decree_id)
                         .push_bind(kind.as_str())
-                        .push_bind(item.name.clone())
+                        .push_bind(item.name.as_str())
                         .push_bind(item.kind.zh())
                         .push_bind(item.level().as_str())
-                        .push_bind(item.division.to_string())
+                        .push_bind(item.division.as_str())
                         .push_bind(item.department_id)
                         .push_bind(i64::from(item.visits))
                         .push_bind(i64::from(item.promised_days))
                         .push_bind(Json(*item));
                 });
-                qb.build().execute(&mut **tx).await?;
+                qb
+            };
+            let mut chunks = live.chunks(CHUNK);
+            let mut next = chunks.next().map(insert);
+            while let Some(mut qb) = next.take() {
+                // The database writes one chunk while this thread encodes the
+                // next (JSON bodies and all): `biased` sends the write first.
+                let (done, following) = tokio::join!(
+                    biased;
+                    qb.build().execute(&mut **tx),
+                    async { chunks.next().map(insert) },
+                );
+                done?;
+                next = following;
             }
             touched.sort();
             touched.dedup();
@@ -361,29 +406,15 @@ macro_rules! impl_store {
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get("id")?,
-                        Department {
-                            id: r.try_get("id")?,
-                            name: r.try_get("name")?,
-                            kind: r.try_get("kind")?,
-                            division: DivisionCode::parse(&r.try_get::<String, _>("division")?)
-                                .map_err(StoreError::Invalid)?,
-                        },
-                    ))
-                })
+                .map(|r| department(r).map(|d| (d.id, d)))
                 .collect::<Result<HashMap<i64, Department>>>()?;
-            let mut codes: Vec<String> = ApplyContext::codes_to_load(adjustments, &children)
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            codes.sort();
-            codes.dedup();
-            let (loaded, max_version) = load_codes(tx, &codes).await?;
+            let want = ApplyContext::codes_to_load(adjustments, &children);
+            let t = std::time::Instant::now();
+            let loaded = load_codes(tx, &want).await?;
+            tracing::debug!(codes = want.codes.len(), read = want.read.len(), elapsed = ?t.elapsed(), "decree: current versions loaded");
             // History is not rewritten: a decree cannot take effect before
             // a version it would end or revise began.
-            for (code, (_, from)) in &loaded {
+            for (code, from) in &loaded.in_force {
                 if *from > d.effective_on {
                     return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                         "effective_on",
@@ -392,12 +423,17 @@ macro_rules! impl_store {
                 }
             }
             let ctx = ApplyContext {
-                current: loaded.into_iter().map(|(k, (item, _))| (k, item)).collect(),
+                in_force: loaded.in_force.into_keys().collect(),
+                items: loaded.items,
                 children,
                 departments,
             };
+            let t = std::time::Instant::now();
             let changes = bianli_domain::catalog::plan(adjustments, &ctx).map_err(StoreError::Invalid)?;
-            let touched = write_changes(tx, Some(id), d.effective_on, &changes, max_version).await?;
+            tracing::debug!(changes = changes.len(), elapsed = ?t.elapsed(), "decree: planned");
+            let t = std::time::Instant::now();
+            let touched = write_changes(tx, Some(id), d.effective_on, &changes, loaded.max_version).await?;
+            tracing::debug!(elapsed = ?t.elapsed(), "decree: versions written");
             sqlx::query("UPDATE catalog_decrees SET status = 'applied', applied_at = $1 WHERE id = $2")
                 .bind(at)
                 .bind(id)
@@ -445,6 +481,10 @@ macro_rules! impl_store {
         impl Store for $store {
             fn backend(&self) -> Backend {
                 $backend
+            }
+
+            async fn settle(&self) -> Result<()> {
+                self.settle_dialect().await
             }
 
             async fn put_reference(
@@ -514,17 +554,17 @@ macro_rules! impl_store {
                 let rows = sqlx::query("SELECT id, name, kind, division FROM catalog_departments ORDER BY id")
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(Department {
-                            id: r.try_get("id")?,
-                            name: r.try_get("name")?,
-                            kind: r.try_get("kind")?,
-                            division: DivisionCode::parse(&r.try_get::<String, _>("division")?)
-                                .map_err(StoreError::Invalid)?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(department).collect()
+            }
+
+            async fn department(&self, id: i64) -> Result<Option<Department>> {
+                sqlx::query("SELECT id, name, kind, division FROM catalog_departments WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .as_ref()
+                    .map(department)
+                    .transpose()
             }
 
             async fn items(&self, f: &ItemFilter) -> Result<Vec<ItemVersion>> {
@@ -875,8 +915,9 @@ macro_rules! impl_store {
             ) -> Result<ItemVersion> {
                 let mut tx = self.begin_write().await?;
                 let code = item.code.to_string();
-                let (loaded, max_version) = load_codes(&mut tx, std::slice::from_ref(&code)).await?;
-                let Some((old, from)) = loaded.get(&item.code) else {
+                let want = CodesToLoad { codes: vec![item.code.clone()], read: vec![item.code.clone()] };
+                let loaded = load_codes(&mut tx, &want).await?;
+                let (Some(old), Some(from)) = (loaded.items.get(&item.code), loaded.in_force.get(&item.code)) else {
                     return Err(StoreError::NotFound(format!("item {code} in force")));
                 };
                 if old.department_id != item.department_id || old.division != item.division {
@@ -895,7 +936,7 @@ macro_rules! impl_store {
                     Change::End { code: item.code.clone(), adjustment: 0, kind: AdjustmentKind::Modify },
                     Change::Start { item: Box::new(item.clone()), adjustment: 0, kind: AdjustmentKind::Modify },
                 ];
-                write_changes(&mut tx, None, effective_on, &changes, max_version).await?;
+                write_changes(&mut tx, None, effective_on, &changes, loaded.max_version).await?;
                 let e = NewEvent::new(
                     "catalog",
                     "item.revised",

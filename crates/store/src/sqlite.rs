@@ -12,6 +12,8 @@ use crate::Backend;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Dropped with the store, which ends its checkpoint task.
+    _checkpoints: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl SqliteStore {
@@ -21,7 +23,18 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // A decree touches hundreds of thousands of rows in one transaction;
+            // with SQLite's 2 MiB default cache it spills dirty pages to the
+            // WAL mid-transaction and reads them back. Pages are allocated on
+            // use, so idle connections cost nothing.
+            .pragma("cache_size", "-131072")
+            // Statement journals of those big multi-row statements stay in memory.
+            .pragma("temp_store", "memory")
+            // Checkpoints run in the background (below), not inside the
+            // commit of whichever writer crossed the threshold: a decree's
+            // commit then returns as soon as its WAL frames are written.
+            .pragma("wal_autocheckpoint", "0");
         // An in-memory database lives in one connection; a file serves many readers.
         let max = if url.contains(":memory:") { 1 } else { 8 };
         let pool = SqlitePoolOptions::new()
@@ -29,11 +42,44 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let _checkpoints = (!url.contains(":memory:")).then(|| {
+            let (stop, stopped) = tokio::sync::oneshot::channel();
+            tokio::spawn(checkpoints(pool.clone(), stopped));
+            stop
+        });
+        Ok(Self { pool, _checkpoints })
+    }
+
+    async fn settle_dialect(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        // The background checkpoints may lag a bulk load by hundreds of MB.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+/// Copies committed WAL frames into the database file every second, so the
+/// WAL stays small without a writer paying for it; stops with the store.
+async fn checkpoints(pool: SqlitePool, mut stopped: tokio::sync::oneshot::Receiver<()>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = &mut stopped => return,
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! the versions that end and start. Pure: the store supplies the items in force
 //! and the division tree, and writes the plan in one transaction.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use super::{Adjustment, AdjustmentKind, Department, Item, ItemCode};
 use crate::Invalid;
@@ -11,30 +12,51 @@ use crate::division::DivisionCode;
 /// What the planner needs to know about the list on the effective date.
 #[derive(Debug, Default)]
 pub struct ApplyContext {
-    /// Items in force, for at least every code that [`ApplyContext::codes_to_load`] names.
-    pub current: HashMap<ItemCode, Item>,
+    /// Which of the codes [`ApplyContext::codes_to_load`] names are in force.
+    pub in_force: HashSet<ItemCode>,
+    /// The items in force that an adjustment reads (its `read` codes): a
+    /// cancellation only needs to know its item is there, and a clean-up decree
+    /// cancels tens of thousands.
+    pub items: HashMap<ItemCode, Item>,
     /// The divisions directly below each division.
     pub children: HashMap<DivisionCode, Vec<DivisionCode>>,
     pub departments: HashMap<i64, Department>,
 }
 
+/// The codes a plan looks at: all of them for whether they are in force, and
+/// the `read` ones also for their elements.
+#[derive(Debug, Default, PartialEq)]
+pub struct CodesToLoad {
+    pub codes: Vec<ItemCode>,
+    pub read: Vec<ItemCode>,
+}
+
 impl ApplyContext {
     /// Every code whose state the plan reads: those the adjustments name, and the
-    /// codes a delegation would create below.
+    /// codes a delegation would create below. Sorted, without repeats.
     pub fn codes_to_load(
         adjustments: &[Adjustment],
         children: &HashMap<DivisionCode, Vec<DivisionCode>>,
-    ) -> Vec<ItemCode> {
-        let mut out = Vec::new();
+    ) -> CodesToLoad {
+        let mut out = CodesToLoad::default();
         for a in adjustments {
             for code in a.codes() {
-                if let Adjustment::Delegate { .. } = a
-                    && let Some(kids) = children.get(code.division())
-                {
-                    out.extend(kids.iter().map(|k| code.at(k)));
+                match a {
+                    Adjustment::Delegate { .. } => {
+                        if let Some(kids) = children.get(code.division()) {
+                            out.codes.extend(kids.iter().map(|k| code.at(k)));
+                        }
+                        out.read.push(code.clone());
+                    }
+                    Adjustment::PreToPost { .. } => out.read.push(code.clone()),
+                    _ => {}
                 }
-                out.push(code);
+                out.codes.push(code);
             }
+        }
+        for v in [&mut out.codes, &mut out.read] {
+            v.sort();
+            v.dedup();
         }
         out
     }
@@ -67,18 +89,29 @@ pub enum Change {
 /// effect). Any adjustment that does not fit the list fails the whole decree,
 /// with every problem named by its adjustment's index.
 pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change>, Invalid> {
-    let mut state: HashMap<ItemCode, Option<Item>> = HashMap::new();
+    // What earlier adjustments of this decree did; borrowed where it can be,
+    // since a baseline decree adds hundreds of thousands of items.
+    let mut state: HashMap<ItemCode, Option<Cow<Item>>> = HashMap::new();
     let mut changes = Vec::new();
     let mut inv = Invalid::default();
-    // Borrowed, not cloned: a baseline decree adds hundreds of thousands of items.
-    fn in_force<'a>(
-        state: &'a HashMap<ItemCode, Option<Item>>,
+    fn exists(
+        state: &HashMap<ItemCode, Option<Cow<Item>>>,
+        ctx: &ApplyContext,
+        code: &ItemCode,
+    ) -> bool {
+        match state.get(code) {
+            Some(s) => s.is_some(),
+            None => ctx.in_force.contains(code),
+        }
+    }
+    fn read<'a>(
+        state: &'a HashMap<ItemCode, Option<Cow<Item>>>,
         ctx: &'a ApplyContext,
         code: &ItemCode,
     ) -> Option<&'a Item> {
         match state.get(code) {
-            Some(s) => s.as_ref(),
-            None => ctx.current.get(code),
+            Some(s) => s.as_deref(),
+            None => ctx.items.get(code),
         }
     }
     for (i, adj) in adjustments.iter().enumerate() {
@@ -99,18 +132,18 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
         }
         match adj {
             Adjustment::Add { item } => {
-                if in_force(&state, ctx, &item.code).is_some() {
+                if exists(&state, ctx, &item.code) {
                     inv.push(
                         format!("{at}.code"),
                         format!("{} is already in force", item.code),
                     );
                     continue;
                 }
-                state.insert(item.code.clone(), Some(item.clone()));
+                state.insert(item.code.clone(), Some(Cow::Borrowed(item)));
                 changes.push(start(item.clone()));
             }
             Adjustment::Cancel { code } => {
-                if in_force(&state, ctx, code).is_none() {
+                if !exists(&state, ctx, code) {
                     inv.push(format!("{at}.code"), format!("{code} is not in force"));
                     continue;
                 }
@@ -118,7 +151,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 changes.push(end(code));
             }
             Adjustment::Delegate { code } => {
-                let Some(item) = in_force(&state, ctx, code).cloned() else {
+                let Some(item) = read(&state, ctx, code).cloned() else {
                     inv.push(format!("{at}.code"), format!("{code} is not in force"));
                     continue;
                 };
@@ -145,7 +178,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 changes.push(end(code));
                 for kid in kids {
                     let new_code = code.at(&kid);
-                    if in_force(&state, ctx, &new_code).is_some() {
+                    if exists(&state, ctx, &new_code) {
                         inv.push(
                             format!("{at}.code"),
                             format!("{new_code} is already in force below"),
@@ -165,7 +198,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                         department_id: dept,
                         ..item.clone()
                     };
-                    state.insert(new_code, Some(below.clone()));
+                    state.insert(new_code, Some(Cow::Owned(below.clone())));
                     changes.push(start(below));
                 }
             }
@@ -176,7 +209,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 }
                 let mut ok = true;
                 for (j, c) in codes.iter().enumerate() {
-                    if in_force(&state, ctx, c).is_none() {
+                    if !exists(&state, ctx, c) {
                         inv.push(format!("{at}.codes[{j}]"), format!("{c} is not in force"));
                         ok = false;
                     } else if c.division() != &into.division {
@@ -187,7 +220,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                         ok = false;
                     }
                 }
-                if !codes.contains(&into.code) && in_force(&state, ctx, &into.code).is_some() {
+                if !codes.contains(&into.code) && exists(&state, ctx, &into.code) {
                     inv.push(
                         format!("{at}.into.code"),
                         format!("{} is already in force", into.code),
@@ -201,11 +234,11 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                     state.insert(c.clone(), None);
                     changes.push(end(c));
                 }
-                state.insert(into.code.clone(), Some(into.clone()));
+                state.insert(into.code.clone(), Some(Cow::Borrowed(into)));
                 changes.push(start(into.clone()));
             }
             Adjustment::PreToPost { code, prerequisite } => {
-                let Some(mut item) = in_force(&state, ctx, code).cloned() else {
+                let Some(mut item) = read(&state, ctx, code).cloned() else {
                     inv.push(format!("{at}.code"), format!("{code} is not in force"));
                     continue;
                 };
@@ -218,19 +251,19 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 };
                 let moved = item.prerequisites.remove(pos);
                 item.post_links.push(moved);
-                state.insert(code.clone(), Some(item.clone()));
+                state.insert(code.clone(), Some(Cow::Owned(item.clone())));
                 changes.push(end(code));
                 changes.push(start(item));
             }
             Adjustment::Modify { item } => {
-                if in_force(&state, ctx, &item.code).is_none() {
+                if !exists(&state, ctx, &item.code) {
                     inv.push(
                         format!("{at}.code"),
                         format!("{} is not in force", item.code),
                     );
                     continue;
                 }
-                state.insert(item.code.clone(), Some(item.clone()));
+                state.insert(item.code.clone(), Some(Cow::Borrowed(item)));
                 changes.push(end(&item.code));
                 changes.push(start(item.clone()));
             }
@@ -286,7 +319,8 @@ mod tests {
 
     fn ctx(items: &[Item]) -> ApplyContext {
         ApplyContext {
-            current: items.iter().map(|i| (i.code.clone(), i.clone())).collect(),
+            in_force: items.iter().map(|i| i.code.clone()).collect(),
+            items: items.iter().map(|i| (i.code.clone(), i.clone())).collect(),
             children: [(div("430000"), vec![div("430100"), div("430200")])].into(),
             departments: [dept(1, "430000"), dept(2, "430100"), dept(3, "430200")].into(),
         }
@@ -448,6 +482,19 @@ mod tests {
             }],
             &c.children,
         );
-        assert_eq!(codes.len(), 3);
+        let strs = |v: &[ItemCode]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            strs(&codes.codes),
+            ["430000-0100001", "430100-0100001", "430200-0100001"]
+        );
+        // Only the delegated item's elements are read; a cancellation's are not.
+        assert_eq!(strs(&codes.read), ["430000-0100001"]);
+        let cancel = ApplyContext::codes_to_load(
+            &[Adjustment::Cancel {
+                code: code("430000-0100001"),
+            }],
+            &c.children,
+        );
+        assert!(cancel.read.is_empty());
     }
 }

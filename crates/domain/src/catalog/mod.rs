@@ -9,7 +9,7 @@ mod department;
 mod item;
 mod kind;
 
-pub use apply::{ApplyContext, Change, plan};
+pub use apply::{ApplyContext, Change, CodesToLoad, plan};
 pub use code::{BasicCode, ItemCode};
 pub use decree::{
     Adjustment, AdjustmentKind, Decree, DecreeInput, DecreeNumber, DecreeStatus, NewDecree,
