@@ -2,11 +2,13 @@
 //! contexts) import, export and verify. It calls the same use cases as the web.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use bianli_app::App;
 use bianli_app::seed::{DEMO_ACCOUNTS, DEMO_DEPARTMENT, DEMO_PASSWORD, SeedStep};
+use bianli_app::spreadsheet;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -57,7 +59,7 @@ enum Command {
         #[command(flatten)]
         addr: Addr,
     },
-    /// The power list as a spreadsheet (CSV with the columns departments keep)
+    /// The power list as a spreadsheet (CSV or Excel, in the columns departments keep)
     Catalog {
         #[command(subcommand)]
         command: CatalogCommand,
@@ -74,10 +76,11 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CatalogCommand {
-    /// Apply a CSV as one decree: new codes are added (新增), existing ones
-    /// revised (修改). A file with any bad row changes nothing and every bad
-    /// row is reported.
+    /// Apply a .csv or .xlsx file as one decree: new codes are added (新增),
+    /// existing ones revised (修改). A file with any bad row changes nothing
+    /// and every bad row is reported.
     Import {
+        /// FILE.csv or FILE.xlsx; the extension says which
         file: std::path::PathBuf,
         /// The decree's document number, e.g. 湘政发〔2026〕1号
         #[arg(long)]
@@ -98,8 +101,9 @@ enum CatalogCommand {
         /// YYYY-MM-DD
         #[arg(long)]
         as_of: String,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
+        /// csv or xlsx (default: what --out's extension says, else csv)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// One division only (GB/T 2260 code)
         #[arg(long)]
         division: Option<String>,
@@ -111,9 +115,62 @@ enum CatalogCommand {
     },
 }
 
-#[derive(clap::ValueEnum, Clone, Copy)]
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
 enum Format {
     Csv,
+    Xlsx,
+}
+
+impl From<Format> for spreadsheet::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Csv => spreadsheet::Format::Csv,
+            Format::Xlsx => spreadsheet::Format::Xlsx,
+        }
+    }
+}
+
+/// The format a file is imported as, from its extension.
+fn import_format(file: &Path) -> Result<spreadsheet::Format> {
+    if let Some(f) = spreadsheet::Format::of_path(file) {
+        return Ok(f);
+    }
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext == "xls" {
+        anyhow::bail!(
+            "{}: an old Excel .xls file; save it as .xlsx (Excel Workbook) and import that",
+            file.display()
+        );
+    }
+    anyhow::bail!(
+        "{}: import reads .csv or .xlsx files, and the extension says which",
+        file.display()
+    )
+}
+
+/// The format to export in: --format if given, else what --out's extension
+/// says, else CSV. A workbook is not written to a terminal or a pipe.
+fn export_format(format: Option<Format>, out: Option<&Path>) -> Result<spreadsheet::Format> {
+    let by_name = out.and_then(spreadsheet::Format::of_path);
+    let format = match (format.map(spreadsheet::Format::from), by_name) {
+        (Some(asked), Some(named)) if asked != named => anyhow::bail!(
+            "--format {} but --out {} says {}",
+            asked.name(),
+            out.map(Path::display)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            named.name()
+        ),
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) => spreadsheet::Format::Csv,
+    };
+    if format == spreadsheet::Format::Xlsx && out.is_none() {
+        anyhow::bail!("an .xlsx workbook is not written to standard output; give --out FILE.xlsx");
+    }
+    Ok(format)
 }
 
 #[tokio::main]
@@ -142,7 +199,7 @@ async fn main() -> Result<()> {
 }
 
 async fn catalog(command: CatalogCommand) -> Result<()> {
-    use bianli_app::spreadsheet::ImportOutcome;
+    use spreadsheet::ImportOutcome;
     match command {
         CatalogCommand::Import {
             file,
@@ -152,6 +209,7 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
             effective_on,
             db,
         } => {
+            let format = import_format(&file)?;
             let data =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let app = open(&db.db, false).await?;
@@ -162,7 +220,7 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
                 issued_on,
             };
             let actor = bianli_app::Actor::system("cli");
-            match app.import_csv(&actor, decree, &data).await {
+            match app.import(&actor, decree, format, &data).await {
                 Ok(ImportOutcome::Applied { codes, applied }) => {
                     println!(
                         "Applied decree {} from {codes} rows: {} versions started, {} ended.",
@@ -173,7 +231,12 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
                 Ok(ImportOutcome::Rejected(errors)) => {
                     eprintln!("{} problems; nothing was written:", errors.len());
                     for e in &errors {
-                        eprintln!("  line {}, {}: {}", e.line, e.column, e.reason);
+                        let at = format!("{} {}", format.row_word(), e.line);
+                        if e.column.is_empty() {
+                            eprintln!("  {at}: {}", e.reason);
+                        } else {
+                            eprintln!("  {at}, {}: {}", e.column, e.reason);
+                        }
                     }
                     std::process::exit(1);
                 }
@@ -182,11 +245,12 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
         }
         CatalogCommand::Export {
             as_of,
-            format: Format::Csv,
+            format,
             division,
             out,
             db,
         } => {
+            let format = export_format(format, out.as_deref())?;
             let as_of = bianli_app::catalog::parse_date("as_of", &as_of)?;
             let app = open(&db.db, false).await?;
             let mut sink: Box<dyn std::io::Write> = match &out {
@@ -197,7 +261,7 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
                 None => Box::new(std::io::stdout().lock()),
             };
             let n = app
-                .export_csv(as_of, division.as_deref(), &mut sink)
+                .export(as_of, division.as_deref(), format, &mut sink)
                 .await?;
             eprintln!("{n} items in force on {as_of}.");
             Ok(())

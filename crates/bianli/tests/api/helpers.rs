@@ -17,6 +17,8 @@ pub const DIVISIONS: [&str; 4] = ["430000", "430100", "430102", "430103"];
 
 pub struct TestApp {
     pub url: String,
+    /// The database, for running the `bianli` command against it.
+    pub db_url: String,
     pub client: Client,
     pub app: App,
 }
@@ -66,8 +68,8 @@ pub async fn spawn_app(db: Db) -> TestApp {
 }
 
 async fn spawn_with(db: Db, divisions: Option<&[&str]>) -> TestApp {
-    let url = fresh_db(db).await;
-    let app = App::open(&url).await.expect("open app");
+    let db_url = fresh_db(db).await;
+    let app = App::open(&db_url).await.expect("open app");
     if let Some(d) = divisions {
         app.seed_demo_within(Some(d), &|_| {}).await.expect("seed");
     }
@@ -81,6 +83,7 @@ async fn spawn_with(db: Db, divisions: Option<&[&str]>) -> TestApp {
     });
     TestApp {
         url: format!("http://{addr}"),
+        db_url,
         client: Client::new(),
         app,
     }

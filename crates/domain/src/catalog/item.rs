@@ -107,6 +107,13 @@ pub enum MaterialForm {
 }
 
 impl MaterialForm {
+    pub const ALL: [MaterialForm; 4] = [
+        MaterialForm::Original,
+        MaterialForm::Copy,
+        MaterialForm::OriginalAndCopy,
+        MaterialForm::Electronic,
+    ];
+
     pub fn zh(self) -> &'static str {
         match self {
             MaterialForm::Original => "原件",
