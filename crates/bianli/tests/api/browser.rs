@@ -112,3 +112,83 @@ async fn a_citizen_finds_what_to_bring_to_open_a_restaurant() {
     save_screenshot(&c, "item.png").await;
     c.close().await.expect("close");
 }
+
+async fn fill(c: &fantoccini::Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .expect("type");
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_department_admin_adds_a_new_item_by_decree() {
+    let t = spawn_app(Db::Sqlite).await;
+    let (c, _driver) = browser().await;
+    c.goto(&format!("{}/admin/decrees/new", t.url))
+        .await
+        .expect("the draft form, by way of signing in");
+    fill(&c, "#username", "deptadmin").await;
+    fill(&c, "#password", "bianli-demo").await;
+    click(&c, "form[action='/login'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("#f-number"))
+        .await
+        .expect("the draft form after signing in");
+    fill(&c, "#f-number", "长政发〔2026〕9号").await;
+    fill(&c, "#f-title", "长沙市关于新增一批政务服务事项的决定").await;
+    click(&c, "form[action='/admin/decrees/new'] button[type=submit]").await;
+
+    fill(&c, "#p-add-code", "430100-0199901").await;
+    click(&c, "form[action$='/add'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("#f-promised_days"))
+        .await
+        .expect("the item form");
+    save_screenshot(&c, "decree-add.png").await;
+    fill(&c, "#f-name", "小餐饮店登记").await;
+    fill(&c, "#f-statutory_days", "20").await;
+    fill(&c, "#f-promised_days", "5").await;
+    click(&c, "#ch-hall").await;
+    click(&c, "#ch-web").await;
+    fill(
+        &c,
+        "#f-legal_basis",
+        "《湖南省食品小作坊小餐饮和食品摊贩管理条例》第十二条",
+    )
+    .await;
+    fill(&c, "#f-m0_name", "营业执照").await;
+    click(&c, "form[method=post][action$='/add'] button[type=submit]").await;
+
+    c.wait()
+        .for_element(Locator::XPath("//span[@class='tag' and text()='新增']"))
+        .await
+        .expect("the draft lists the 新增");
+    save_screenshot(&c, "decree-draft.png").await;
+    let page = c.source().await.expect("page");
+    assert!(
+        page.contains("小餐饮店登记"),
+        "the draft names the new item"
+    );
+    click(&c, "button.danger").await;
+    c.wait()
+        .for_element(Locator::XPath("//*[contains(text(), '已施行')]"))
+        .await
+        .expect("the decree applied");
+    c.goto(&format!("{}/items/430100-0199901", t.url))
+        .await
+        .expect("the new item's guide");
+    let page = c.source().await.expect("page");
+    assert!(page.contains("小餐饮店登记") && page.contains("营业执照"));
+    c.close().await.expect("close");
+}

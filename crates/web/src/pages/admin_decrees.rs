@@ -9,6 +9,7 @@ use bianli_app::catalog::AdjustmentInput;
 use bianli_app::store::DecreeDetail;
 use bianli_domain::catalog::{DecreeInput, DecreeStatus};
 
+use super::adjustment_errors::form_errors;
 use super::auth::{Maintainer, Viewer, see_other};
 use super::decrees::{AdjustmentView, describe_all, parse_id};
 use super::error_page::PageError;
@@ -18,11 +19,12 @@ use super::layout::{Chrome, Section, date, render};
 use super::lookup::Choice;
 use crate::{ApiError, AppState};
 
-/// The adjustments a form can make; the rest need a whole item and go through the API.
+/// The adjustments that name an item by code alone; 新增, 修改 and 合并 carry
+/// the item's elements and have their own forms (`decree_items`).
 const FORM_KINDS: [(&str, &str); 3] = [
-    ("cancel", "取消 (cancel)"),
-    ("delegate", "下放 (delegate)"),
-    ("pre_to_post", "前置改后置 (pre_to_post)"),
+    ("cancel", "取消"),
+    ("delegate", "下放"),
+    ("pre_to_post", "前置改后置"),
 ];
 
 #[derive(Template)]
@@ -124,30 +126,6 @@ fn adjustment_anchor(head: &str, _: Option<usize>) -> Option<String> {
     matches!(head, "kind" | "code" | "prerequisite").then(|| format!("f-{head}"))
 }
 
-/// `adjustments[0].code` → `code`: the form adds one adjustment at a time.
-fn unprefixed(errors: FieldErrors) -> FieldErrors {
-    FieldErrors(
-        errors
-            .0
-            .into_iter()
-            .map(|(f, r)| {
-                let f = f
-                    .strip_prefix("adjustments[0]")
-                    .map(|rest| rest.trim_start_matches('.').to_string())
-                    .unwrap_or(f);
-                (
-                    if f.is_empty() {
-                        "adjustments".to_string()
-                    } else {
-                        f
-                    },
-                    r,
-                )
-            })
-            .collect(),
-    )
-}
-
 async fn draft_page(
     s: &AppState,
     viewer: &Viewer,
@@ -188,7 +166,7 @@ fn blank() -> AdjustmentForm {
     }
 }
 
-async fn load(s: &AppState, viewer: &Viewer, id: &str) -> Result<DecreeDetail, PageError> {
+pub async fn load(s: &AppState, viewer: &Viewer, id: &str) -> Result<DecreeDetail, PageError> {
     let id = parse_id(id).map_err(|e| viewer.fail(e))?;
     s.app.decree(id).await.map_err(|e| viewer.fail(e))
 }
@@ -237,17 +215,10 @@ pub async fn add(
         .await
     {
         Ok(()) => Ok(see_other(&here, None)),
-        Err(e) => match FieldErrors::from_app(&e) {
+        Err(e) => match form_errors(&e, "code") {
             Some(errors) => {
-                let page = draft_page(
-                    &s,
-                    &m.viewer,
-                    &d,
-                    form,
-                    unprefixed(errors),
-                    FieldErrors::default(),
-                )
-                .await;
+                let page =
+                    draft_page(&s, &m.viewer, &d, form, errors, FieldErrors::default()).await;
                 render(ApiError(e).status(), &page)
             }
             None => Err(m.viewer.fail(e)),
@@ -273,21 +244,5 @@ pub async fn apply(
             }
             None => Err(m.viewer.fail(e)),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_of_the_one_adjustment_name_the_form_fields() {
-        let e = unprefixed(FieldErrors(vec![
-            ("adjustments[0].code".into(), "bad".into()),
-            ("adjustments[0]".into(), "whole".into()),
-            ("adjustments".into(), "none".into()),
-        ]));
-        let fields: Vec<&str> = e.0.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, ["code", "adjustments", "adjustments"]);
     }
 }

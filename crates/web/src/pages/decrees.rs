@@ -17,7 +17,7 @@ use super::auth::Viewer;
 use super::error_page::PageError;
 use super::form;
 use super::guide::{Link, decree_link};
-use super::layout::{Chrome, Section, count, date, ok, query};
+use super::layout::{Chrome, Section, count, date, ok, promised, query};
 use super::lookup::Names;
 use crate::AppState;
 
@@ -146,7 +146,7 @@ pub async fn describe(app: &App, a: &Adjustment) -> AdjustmentView {
         Adjustment::Modify { item } => AdjustmentView {
             kind,
             items: vec![item_link(app, &item.code.to_string()).await],
-            note: format!("修改后名称：{}", item.name),
+            note: format!("修改后：{}，{}", item.name, promised(item.promised_days)),
         },
     }
 }

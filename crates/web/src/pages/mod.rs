@@ -4,9 +4,14 @@
 //! and renders a template from precomputed view structs; failures render the
 //! error page with the status the API would give.
 
+mod adjustment_errors;
+mod adjustment_target;
 mod admin_decrees;
 mod admin_items;
 mod auth;
+#[cfg(test)]
+mod decree_item_tests;
+mod decree_items;
 mod decrees;
 mod departments;
 mod error_page;
@@ -14,6 +19,7 @@ mod field_errors;
 mod form;
 mod guide;
 mod home;
+mod item_form;
 mod items;
 mod layout;
 mod lookup;
@@ -56,6 +62,18 @@ pub fn router() -> Router<AppState> {
         .route("/admin/decrees/{id}", get(admin_decrees::show))
         .route("/admin/decrees/{id}/adjustments", post(admin_decrees::add))
         .route("/admin/decrees/{id}/apply", post(admin_decrees::apply))
+        .route(
+            "/admin/decrees/{id}/add",
+            get(decree_items::add_form).post(decree_items::add),
+        )
+        .route(
+            "/admin/decrees/{id}/modify",
+            get(decree_items::modify_form).post(decree_items::modify),
+        )
+        .route(
+            "/admin/decrees/{id}/merge",
+            get(decree_items::merge_form).post(decree_items::merge),
+        )
         .route("/static/bianli.css", get(stylesheet))
         .fallback(error_page::not_found)
         .layer(map_response(page_headers))

@@ -643,7 +643,7 @@ fn decree_admin_pages() {
             note: String::new(),
         }],
         more_adjustments: 0,
-        kinds: vec![Choice::new("cancel", "取消 (cancel)", "cancel")],
+        kinds: vec![Choice::new("cancel", "取消", "cancel")],
         form: AdjustmentForm {
             kind: "cancel".into(),
             code: String::new(),
@@ -659,8 +659,17 @@ fn decree_admin_pages() {
         "/admin/decrees/3/apply",
         "施行本决定",
         "某某许可",
-        "/api/v1/catalog/decrees/3/adjustments",
+        "action=\"/admin/decrees/3/add\"",
+        "action=\"/admin/decrees/3/modify\"",
+        "action=\"/admin/decrees/3/merge\"",
+        "新增事项",
+        "修改事项",
+        "合并事项",
     ] {
         assert!(html.contains(s), "missing {s}");
     }
+    assert!(
+        !html.contains("/api/v1/"),
+        "every kind of adjustment is made on the page"
+    );
 }
