@@ -83,7 +83,8 @@ pub struct AdjustmentInput {
     pub item: Option<ItemInput>,
 }
 
-const MAX_LIMIT: usize = 200;
+/// The most rows one page of a list or a diff holds.
+pub const MAX_LIMIT: usize = 200;
 
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, Invalid> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")

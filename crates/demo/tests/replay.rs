@@ -27,7 +27,8 @@ impl Replay {
         let departments = c.departments.iter().map(|d| (d.id, d.clone())).collect();
         Replay {
             ctx: ApplyContext {
-                current: HashMap::new(),
+                in_force: HashSet::new(),
+                items: HashMap::new(),
                 children,
                 departments,
             },
@@ -48,17 +49,18 @@ impl Replay {
             .iter()
             .filter(|c| matches!(c, Change::Start { .. }))
             .count();
-        self.ctx.current.reserve(starts);
+        self.ctx.items.reserve(starts);
         for c in changes {
             match c {
                 Change::End { code, .. } => {
                     assert!(
-                        self.ctx.current.remove(&code).is_some(),
+                        self.ctx.in_force.remove(&code) && self.ctx.items.remove(&code).is_some(),
                         "{code} ends but is not in force"
                     );
                 }
                 Change::Start { item, .. } => {
-                    self.ctx.current.insert(item.code.clone(), *item);
+                    self.ctx.in_force.insert(item.code.clone());
+                    self.ctx.items.insert(item.code.clone(), *item);
                 }
             }
         }
@@ -92,7 +94,7 @@ impl Replay {
 
     fn per_division(&self) -> HashMap<DivisionCode, usize> {
         let mut m = HashMap::new();
-        for code in self.ctx.current.keys() {
+        for code in &self.ctx.in_force {
             *m.entry(code.division().clone()).or_default() += 1;
         }
         m
@@ -100,7 +102,7 @@ impl Replay {
 
     fn item(&self, code: &bianli_domain::catalog::ItemCode) -> Item {
         self.ctx
-            .current
+            .items
             .get(code)
             .cloned()
             .unwrap_or_else(|| panic!("{code} is not in force"))
@@ -156,7 +158,7 @@ static R: LazyLock<Replayed> = LazyLock::new(|| {
         baseline,
         june_2017,
         touched,
-        in_force_june_2017: r.ctx.current,
+        in_force_june_2017: r.ctx.items,
     }
 });
 

@@ -3,8 +3,10 @@
 
 mod browser;
 mod catalog;
+mod conformance;
 mod decrees;
 mod helpers;
 mod idempotency;
 mod identity;
+mod openapi;
 mod spreadsheet;

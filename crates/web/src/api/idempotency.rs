@@ -16,11 +16,16 @@ use crate::{ApiError, AppState};
 /// Recorded answers are JSON documents of modest size.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
-pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    let write = matches!(
-        *req.method(),
+/// The methods whose requests honour a key (the OpenAPI document asks the same).
+pub fn applies_to(method: &Method) -> bool {
+    matches!(
+        *method,
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
+    )
+}
+
+pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let write = applies_to(req.method());
     let raw = req
         .headers()
         .get("idempotency-key")

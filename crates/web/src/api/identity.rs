@@ -1,20 +1,21 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use bianli_app::identity::{Me, Registration, Session};
 use serde::Deserialize;
 
 use super::extract::{Authed, JsonBody, bearer};
+use super::openapi::identity as doc;
+use super::routes::Routes;
 use crate::{ApiError, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/register", post(register))
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/me", get(me))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/register", register, doc::register())
+        .post("/login", login, doc::login())
+        .post("/logout", logout, doc::logout())
+        .get("/me", me, doc::me())
 }
 
 async fn register(
@@ -25,9 +26,9 @@ async fn register(
 }
 
 #[derive(Deserialize)]
-struct Login {
-    username: String,
-    password: String,
+pub(super) struct Login {
+    pub(super) username: String,
+    pub(super) password: String,
 }
 
 async fn login(

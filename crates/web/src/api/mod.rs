@@ -1,18 +1,32 @@
-//! The JSON API under `/api/v1/{context}`.
+//! The JSON API under `/api/v1/{context}`, and its OpenAPI document.
 
 mod catalog;
 mod extract;
 mod idempotency;
 mod identity;
+mod openapi;
+mod routes;
 
 use axum::Router;
 
 use crate::AppState;
+use routes::Routes;
 
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .nest("/catalog", catalog::router())
-        .nest("/identity", identity::router())
+    let document = openapi::Document::default();
+    let served = document.clone();
+    let (router, paths) = Routes::new()
+        .nest("/catalog", catalog::routes())
+        .nest("/identity", identity::routes())
+        .get(
+            "/openapi.json",
+            move || openapi::serve(served.clone()),
+            openapi::operation(),
+        )
+        .into_parts();
+    let json = serde_json::to_vec(&openapi::document(paths)).expect("the document serializes");
+    let _ = document.set(json.into());
+    router
         .fallback(|| async {
             crate::ApiError(bianli_app::AppError::NotFound("this API path".into()))
         })
