@@ -129,6 +129,19 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
         };
         for item in adj.items() {
             inv.take(&at, item.check());
+            // The implementing department is reference data the item rules
+            // cannot see: it must exist and sit in the item's division.
+            match ctx.departments.get(&item.department_id) {
+                Some(d) if d.division == item.division => {}
+                Some(d) => inv.push(
+                    format!("{at}.department_id"),
+                    format!("{} is in division {}, not the item's {}", d.name, d.division, item.division),
+                ),
+                None => inv.push(
+                    format!("{at}.department_id"),
+                    format!("there is no department {}", item.department_id),
+                ),
+            }
         }
         match adj {
             Adjustment::Add { item } => {
@@ -344,6 +357,25 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn an_item_must_be_implemented_by_a_department_of_its_division() {
+        let elsewhere = item("430000-0100009", 2, &[]);
+        let unknown = item("430000-0100010", 99, &[]);
+        let e = plan(
+            &[
+                Adjustment::Add { item: elsewhere },
+                Adjustment::Add { item: unknown },
+            ],
+            &ctx(&[]),
+        )
+        .unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["adjustments[0].department_id", "adjustments[1].department_id"]
+        );
     }
 
     #[test]
