@@ -21,6 +21,8 @@ pub(crate) const IN_FORCE: &str = "valid_from <= $1 AND (valid_to IS NULL OR val
 /// How many codes go into one `IN (…)` list: well under SQLite's and
 /// PostgreSQL's parameter limits.
 pub(crate) const CHUNK: usize = 500;
+/// A decree changing at least this many versions refreshes the planner's statistics.
+pub(crate) const ANALYZE_AFTER: usize = 10_000;
 
 pub(crate) fn level(s: &str) -> Result<Level> {
     Level::parse(s).map_err(StoreError::Invalid)
@@ -118,7 +120,7 @@ macro_rules! impl_store {
         use sqlx::{AssertSqlSafe, QueryBuilder, Row};
 
         use crate::model::*;
-        use crate::sql::{self, CHUNK, IN_FORCE, ITEM_COLS};
+        use crate::sql::{self, ANALYZE_AFTER, CHUNK, IN_FORCE, ITEM_COLS};
         use crate::{Result, Store, StoreError};
 
         type Tx = sqlx::Transaction<'static, $db>;
@@ -434,6 +436,12 @@ macro_rules! impl_store {
             let t = std::time::Instant::now();
             let touched = write_changes(tx, Some(id), d.effective_on, &changes, loaded.max_version).await?;
             tracing::debug!(elapsed = ?t.elapsed(), "decree: versions written");
+            if changes.len() >= ANALYZE_AFTER {
+                // Without fresh statistics PostgreSQL plans the next decree's
+                // `code IN (…) AND valid_to IS NULL` as a walk of the whole
+                // partial index, hundreds of times over.
+                sqlx::query("ANALYZE catalog_items").execute(&mut **tx).await?;
+            }
             sqlx::query("UPDATE catalog_decrees SET status = 'applied', applied_at = $1 WHERE id = $2")
                 .bind(at)
                 .bind(id)
