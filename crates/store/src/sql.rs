@@ -436,10 +436,11 @@ macro_rules! impl_store {
             let t = std::time::Instant::now();
             let touched = write_changes(tx, Some(id), d.effective_on, &changes, loaded.max_version).await?;
             tracing::debug!(elapsed = ?t.elapsed(), "decree: versions written");
-            if changes.len() >= ANALYZE_AFTER {
+            if changes.len() >= ANALYZE_AFTER && $backend == Backend::Postgres {
                 // Without fresh statistics PostgreSQL plans the next decree's
                 // `code IN (…) AND valid_to IS NULL` as a walk of the whole
-                // partial index, hundreds of times over.
+                // partial index, hundreds of times over. SQLite's planner
+                // picks the primary key without them.
                 sqlx::query("ANALYZE catalog_items").execute(&mut **tx).await?;
             }
             sqlx::query("UPDATE catalog_decrees SET status = 'applied', applied_at = $1 WHERE id = $2")
