@@ -105,7 +105,13 @@ async fn fresh(
 ) -> Result<std::sync::Arc<dyn bianli_store::Store>, Box<dyn std::error::Error>> {
     reset(url).await?;
     let store = bianli_store::connect(url).await?;
-    let event = NewEvent::new("catalog", "reference.loaded", "reference", "bench", serde_json::json!({}));
+    let event = NewEvent::new(
+        "catalog",
+        "reference.loaded",
+        "reference",
+        "bench",
+        serde_json::json!({}),
+    );
     store
         .put_reference(&demo.divisions, &demo.departments, event, Utc::now())
         .await?;
@@ -117,8 +123,10 @@ const BASELINE_FROM: &str = "2014-12-31";
 async fn raw_sqlite(url: &str, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
     let mut conn = sqlx::SqliteConnection::connect(url).await?;
     // The store's settings: a big cache, checkpoints left to later.
-    conn.execute("PRAGMA cache_size = -131072; PRAGMA temp_store = memory; PRAGMA wal_autocheckpoint = 0")
-        .await?;
+    conn.execute(
+        "PRAGMA cache_size = -131072; PRAGMA temp_store = memory; PRAGMA wal_autocheckpoint = 0",
+    )
+    .await?;
     let mut tx = conn.begin().await?;
     for chunk in rows.chunks(500) {
         let mut qb = QueryBuilder::<sqlx::Sqlite>::new(
