@@ -15,7 +15,11 @@ use crate::{ApiError, AppState};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/add-workdays", add_workdays, doc::add_workdays())
-        .get("/workdays-between", workdays_between, doc::workdays_between())
+        .get(
+            "/workdays-between",
+            workdays_between,
+            doc::workdays_between(),
+        )
         .get("/years", years, doc::years())
         .post("/years", load, doc::load())
 }

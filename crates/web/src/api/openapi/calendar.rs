@@ -22,17 +22,12 @@ fn count() -> RefOr<Schema> {
 
 pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
     vec![
-        (
-            "WorkdayDate",
-            closed(mirror!(WorkdayDate { date: date() })),
-        ),
+        ("WorkdayDate", closed(mirror!(WorkdayDate { date: date() }))),
         (
             "WorkdayCount",
-            closed(
-                mirror!(WorkdayCount { days: integer() }).description(Some(
-                    "working days in (from, to]; negative when `to` is before `from`",
-                )),
-            ),
+            closed(mirror!(WorkdayCount { days: integer() }).description(Some(
+                "working days in (from, to]; negative when `to` is before `from`",
+            ))),
         ),
         (
             "CalendarYear",
@@ -79,7 +74,11 @@ pub fn add_workdays() -> Op {
             days: required_query(days_param(), "how many working days"),
         }
     )
-    .ok(StatusCode::OK, "the last day of the period", r("WorkdayDate"))
+    .ok(
+        StatusCode::OK,
+        "the last day of the period",
+        r("WorkdayDate"),
+    )
     .fails(&[StatusCode::UNPROCESSABLE_ENTITY])
 }
 
