@@ -12,8 +12,6 @@ pub enum DayKind {
 }
 
 impl DayKind {
-    pub const ALL: [DayKind; 2] = [DayKind::Holiday, DayKind::Workday];
-
     pub fn as_str(self) -> &'static str {
         match self {
             DayKind::Holiday => "holiday",
@@ -23,8 +21,8 @@ impl DayKind {
 
     pub fn parse(s: &str) -> Result<DayKind, Invalid> {
         match s.trim() {
-            "holiday" | "假日" | "放假" => Ok(DayKind::Holiday),
-            "workday" | "调休上班" | "上班" => Ok(DayKind::Workday),
+            "holiday" => Ok(DayKind::Holiday),
+            "workday" => Ok(DayKind::Workday),
             other => Err(Invalid::one(
                 "kind",
                 format!("`{other}` is not a kind: holiday or workday"),
