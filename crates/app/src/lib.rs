@@ -5,6 +5,7 @@
 //! Owns: authorisation, password and token handling, keeping the search index in
 //! step with the database, demo seeding. Must not depend on HTTP or HTML.
 
+pub mod calendar;
 pub mod catalog;
 mod counts;
 mod error;
@@ -37,6 +38,7 @@ pub struct App {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) index: Arc<index::Index>,
     pub(crate) counts: Arc<counts::CountsCache>,
+    pub(crate) calendar: Arc<calendar::CalendarCache>,
     clock: fn() -> DateTime<Utc>,
 }
 
@@ -57,12 +59,16 @@ impl App {
     async fn connect(db_url: &str, indexed: bool) -> Result<App> {
         let store = bianli_store::connect(db_url).await?;
         let index = Arc::new(index::Index::new(indexed)?);
-        Ok(App {
+        let calendar = Arc::new(calendar::CalendarCache::open(&*store).await?);
+        let app = App {
             store,
             index,
             counts: Arc::default(),
+            calendar,
             clock: Utc::now,
-        })
+        };
+        app.load_bundled_calendar_if_empty().await?;
+        Ok(app)
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -83,8 +89,10 @@ impl App {
         self.index.department_names().await
     }
 
-    /// Brings the search index up to date with events other processes wrote.
+    /// Brings the search index and the calendar up to date with events
+    /// other processes wrote.
     pub async fn follow(&self) -> Result<()> {
+        self.calendar.follow(&*self.store).await?;
         self.index.follow(&*self.store).await
     }
 

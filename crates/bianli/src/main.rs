@@ -64,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// The working-day calendar (holidays and adjusted workdays)
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Seed only
     Seed {
         /// Seed Hunan's demo data (divisions, departments, the power list and its history, accounts)
@@ -110,6 +115,20 @@ enum CatalogCommand {
         /// Where to write (default: standard output)
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load a year's schedule (or several) from a CSV file in the columns of
+    /// data/cn_holidays.csv (date,kind,name,name_zh). Each year in the file is
+    /// replaced whole; a file with any bad row changes nothing and every bad
+    /// row is reported.
+    Load {
+        /// FILE.csv
+        file: std::path::PathBuf,
         #[command(flatten)]
         db: Db,
     },
@@ -189,6 +208,7 @@ async fn main() -> Result<()> {
             serve(app, addr.addr, true).await
         }
         Command::Catalog { command } => catalog(command).await,
+        Command::Calendar { command } => calendar(command).await,
         Command::Seed { demo, db } => {
             if !demo {
                 anyhow::bail!("say what to seed: `bianli seed --demo`");
@@ -265,6 +285,37 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
                 .await?;
             eprintln!("{n} items in force on {as_of}.");
             Ok(())
+        }
+    }
+}
+
+async fn calendar(command: CalendarCommand) -> Result<()> {
+    match command {
+        CalendarCommand::Load { file, db } => {
+            let data =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let app = open(&db.db, false).await?;
+            let actor = bianli_app::Actor::system("cli");
+            match app.load_calendar(&actor, &data).await {
+                Ok(loaded) => {
+                    let years: Vec<String> = loaded.years.iter().map(ToString::to_string).collect();
+                    println!(
+                        "Loaded {} special days for {}; the calendar now covers {}.",
+                        loaded.special_days,
+                        years.join(", "),
+                        app.calendar().describe_years()
+                    );
+                    Ok(())
+                }
+                Err(bianli_app::AppError::Invalid(inv)) => {
+                    eprintln!("{} problems; nothing was written:", inv.0.len());
+                    for e in &inv.0 {
+                        eprintln!("  {}: {}", e.field, e.reason);
+                    }
+                    std::process::exit(1);
+                }
+                Err(e) => Err(anyhow::anyhow!("{e}")),
+            }
         }
     }
 }

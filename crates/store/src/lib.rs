@@ -16,6 +16,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use bianli_domain::calendar::SpecialDay;
 use bianli_domain::catalog::{Adjustment, Decree, Department, Item, ItemCode, NewDecree};
 use bianli_domain::division::Division;
 use bianli_domain::event::NewEvent;
@@ -96,6 +97,20 @@ pub trait Store: Send + Sync {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<ItemVersion>;
+
+    // --- calendar -------------------------------------------------------
+    /// Replaces every special day of `years` with `days` (which must lie in
+    /// them) and marks the years loaded, with one `calendar`/`years.loaded`
+    /// event, in one transaction: readers see the old years or the new ones.
+    async fn load_calendar(
+        &self,
+        years: &std::collections::BTreeSet<i32>,
+        days: &[SpecialDay],
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Every loaded year and every special day, in date order.
+    async fn calendar(&self) -> Result<CalendarRows>;
 
     // --- identity -------------------------------------------------------
     async fn create_account(&self, account: &NewAccount, at: DateTime<Utc>) -> Result<AccountRow>;

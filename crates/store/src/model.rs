@@ -1,5 +1,6 @@
 //! What the store reads and writes, beside the domain types.
 
+use bianli_domain::calendar::SpecialDay;
 use bianli_domain::catalog::{Adjustment, AdjustmentKind, Decree, Item, ItemKind};
 use bianli_domain::division::Level;
 use bianli_domain::identity::{AccountKind, Role};
@@ -203,4 +204,18 @@ pub enum IdempotencyStart {
         status: u16,
         body: String,
     },
+}
+
+/// The working-day calendar as stored: which years are loaded, and their
+/// special days.
+#[derive(Debug, Clone, Default)]
+pub struct CalendarRows {
+    pub years: Vec<LoadedYear>,
+    pub days: Vec<SpecialDay>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoadedYear {
+    pub year: i32,
+    pub loaded_at: DateTime<Utc>,
 }

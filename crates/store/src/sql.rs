@@ -82,6 +82,38 @@ pub(crate) fn decree_applied_event(
     )
 }
 
+pub(crate) fn day_kind(s: &str) -> Result<bianli_domain::calendar::DayKind> {
+    bianli_domain::calendar::DayKind::parse(s).map_err(StoreError::Invalid)
+}
+
+/// The event recording loaded calendar years: counts and a digest of every
+/// special day, so the log commits to the exact schedule deadlines are counted on.
+pub(crate) fn calendar_loaded_event(
+    years: &std::collections::BTreeSet<i32>,
+    days: &[bianli_domain::calendar::SpecialDay],
+    actor: &str,
+) -> NewEvent {
+    use bianli_domain::calendar::DayKind;
+    let mut h = Sha256::new();
+    for d in days {
+        h.update(format!("{} {} {}\n", d.date, d.kind.as_str(), d.name_zh));
+    }
+    let holidays = days.iter().filter(|d| d.kind == DayKind::Holiday).count();
+    let list: Vec<String> = years.iter().map(ToString::to_string).collect();
+    NewEvent::new(
+        "calendar",
+        "years.loaded",
+        format!("calendar:{}", list.join(",")),
+        actor,
+        serde_json::json!({
+            "years": years,
+            "holidays": holidays,
+            "workdays": days.len() - holidays,
+            "days_sha256": hex::encode(h.finalize()),
+        }),
+    )
+}
+
 pub(crate) fn adjustment_json(a: &Adjustment) -> Result<serde_json::Value> {
     Ok(serde_json::to_value(a)?)
 }
@@ -963,6 +995,86 @@ macro_rules! impl_store {
                 let v = item_version(&row)?;
                 tx.commit().await?;
                 Ok(v)
+            }
+
+            async fn load_calendar(
+                &self,
+                years: &std::collections::BTreeSet<i32>,
+                days: &[bianli_domain::calendar::SpecialDay],
+                actor: &str,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                use chrono::Datelike;
+                if let Some(d) = days.iter().find(|d| !years.contains(&d.date.year())) {
+                    return Err(StoreError::Invalid(bianli_domain::Invalid::one(
+                        "date",
+                        format!("{} is not in the years being loaded", d.date),
+                    )));
+                }
+                let mut tx = self.begin_write().await?;
+                for &year in years {
+                    let (Some(first), Some(last)) = (
+                        NaiveDate::from_ymd_opt(year, 1, 1),
+                        NaiveDate::from_ymd_opt(year, 12, 31),
+                    ) else {
+                        return Err(StoreError::Invalid(bianli_domain::Invalid::one(
+                            "year",
+                            format!("{year} is not a year"),
+                        )));
+                    };
+                    sqlx::query("DELETE FROM calendar_days WHERE day >= $1 AND day <= $2")
+                        .bind(first)
+                        .bind(last)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO calendar_years (year, loaded_at) VALUES ($1, $2) \
+                         ON CONFLICT (year) DO UPDATE SET loaded_at = excluded.loaded_at",
+                    )
+                    .bind(year)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in days.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO calendar_days (day, kind, name, name_zh) ",
+                    );
+                    qb.push_values(chunk, |mut b, d| {
+                        b.push_bind(d.date)
+                            .push_bind(d.kind.as_str())
+                            .push_bind(d.name.clone())
+                            .push_bind(d.name_zh.clone());
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                let e = sql::calendar_loaded_event(years, days, actor);
+                write_event(&mut tx, &e, at).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn calendar(&self) -> Result<CalendarRows> {
+                let years = sqlx::query("SELECT year, loaded_at FROM calendar_years ORDER BY year")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok(LoadedYear { year: r.try_get("year")?, loaded_at: r.try_get("loaded_at")? }))
+                    .collect::<Result<Vec<_>>>()?;
+                let days = sqlx::query("SELECT day, kind, name, name_zh FROM calendar_days ORDER BY day")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(bianli_domain::calendar::SpecialDay {
+                            date: r.try_get("day")?,
+                            kind: sql::day_kind(&r.try_get::<String, _>("kind")?)?,
+                            name: r.try_get("name")?,
+                            name_zh: r.try_get("name_zh")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(CalendarRows { years, days })
             }
 
             async fn create_account(&self, a: &NewAccount, at: DateTime<Utc>) -> Result<AccountRow> {

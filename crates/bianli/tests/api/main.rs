@@ -2,6 +2,7 @@
 //! fresh database, once on SQLite and once on PostgreSQL.
 
 mod browser;
+mod calendar;
 mod catalog;
 mod conformance;
 mod decrees;

@@ -14,7 +14,11 @@ use crate::helpers::{Db, spawn_app};
 /// Every route under /api/v1, written out here rather than read from the
 /// router: a route added without documentation, or documented and not
 /// served, fails `every_route_is_documented_and_served`.
-const ROUTES: [(&str, &str); 17] = [
+const ROUTES: [(&str, &str); 21] = [
+    ("GET", "/calendar/add-workdays"),
+    ("GET", "/calendar/workdays-between"),
+    ("GET", "/calendar/years"),
+    ("POST", "/calendar/years"),
     ("GET", "/catalog/items"),
     ("GET", "/catalog/items/{code}"),
     ("PUT", "/catalog/items/{code}"),
@@ -247,6 +251,63 @@ async fn real_answers_match_the_schemas(db: Db) {
     .await;
     call.get("/catalog/diff", "/catalog/diff?from=yesterday", invalid)
         .await;
+
+    // The calendar.
+    let end = call
+        .get(
+            "/calendar/add-workdays",
+            "/calendar/add-workdays?from=2017-09-30&days=1",
+            ok,
+        )
+        .await;
+    assert_eq!(end["date"], "2017-10-09");
+    call.get(
+        "/calendar/workdays-between",
+        "/calendar/workdays-between?from=2017-10-09&to=2017-09-29",
+        ok,
+    )
+    .await;
+    call.get("/calendar/years", "/calendar/years", ok).await;
+    let p = call
+        .get(
+            "/calendar/add-workdays",
+            "/calendar/add-workdays?from=2027-01-04&days=1",
+            invalid,
+        )
+        .await;
+    assert_eq!(p["errors"][0]["field"], "from");
+    let root = t.login("admin").await;
+    for (csv, want) in [
+        (
+            "date,kind,name,name_zh\n2027-01-01,holiday,New Year's Day,元旦\n2027-10-01,holiday,National Day,国庆节\n",
+            StatusCode::CREATED,
+        ),
+        ("date,kind,name,name_zh\n2027-01-01,off,x,y\n", invalid),
+    ] {
+        let r = t
+            .client
+            .post(format!("{}/api/v1/calendar/years", t.url))
+            .bearer_auth(&root)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), want);
+        let media_type = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body: Value = r.json().await.expect("json");
+        doc.check_response(
+            "POST",
+            "/calendar/years",
+            want,
+            media_type.as_deref(),
+            &body,
+        );
+    }
 
     // Identity.
     let first17 = "43010219900307123";

@@ -135,7 +135,10 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 Some(d) if d.division == item.division => {}
                 Some(d) => inv.push(
                     format!("{at}.department_id"),
-                    format!("{} is in division {}, not the item's {}", d.name, d.division, item.division),
+                    format!(
+                        "{} is in division {}, not the item's {}",
+                        d.name, d.division, item.division
+                    ),
                 ),
                 None => inv.push(
                     format!("{at}.department_id"),
@@ -374,7 +377,10 @@ mod tests {
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["adjustments[0].department_id", "adjustments[1].department_id"]
+            [
+                "adjustments[0].department_id",
+                "adjustments[1].department_id"
+            ]
         );
     }
 

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/{context}`, and its OpenAPI document.
 
+mod calendar;
 mod catalog;
 mod extract;
 mod idempotency;
@@ -16,6 +17,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let document = openapi::Document::default();
     let served = document.clone();
     let (router, paths) = Routes::new()
+        .nest("/calendar", calendar::routes())
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
         .get(

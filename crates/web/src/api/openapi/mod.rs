@@ -4,6 +4,7 @@
 //! operation; schemas are written per context against the types the handlers
 //! serialize (see `schema` for what keeps them true).
 
+pub mod calendar;
 pub mod catalog;
 pub mod identity;
 mod operation;
@@ -56,6 +57,7 @@ pub fn document(paths: Paths) -> OpenApi {
     let mut seen = std::collections::BTreeSet::new();
     for (name, schema) in problem::schemas()
         .into_iter()
+        .chain(calendar::schemas())
         .chain(catalog::schemas())
         .chain(identity::schemas())
     {
@@ -69,7 +71,8 @@ pub fn document(paths: Paths) -> OpenApi {
                 .version(env!("CARGO_PKG_VERSION"))
                 .description(Some(
                     "The power list (权力清单) of a province: service items with their standard \
-                     elements and history, the decrees that change them, and accounts. Errors \
+                     elements and history, the decrees that change them, the working-day calendar, \
+                     and accounts. Errors \
                      are RFC 9457 application/problem+json. Every POST and PUT honours an \
                      Idempotency-Key header.",
                 )),
@@ -80,6 +83,12 @@ pub fn document(paths: Paths) -> OpenApi {
                 .name("catalog")
                 .description(Some(
                     "the power list: items, decrees, divisions, departments",
+                ))
+                .build(),
+            TagBuilder::new()
+                .name("calendar")
+                .description(Some(
+                    "working days: statutory holidays and adjusted workdays (调休)",
                 ))
                 .build(),
             TagBuilder::new()

@@ -113,6 +113,23 @@ impl Op {
         self.fails(&[StatusCode::UNPROCESSABLE_ENTITY])
     }
 
+    /// A CSV file as the body: anything else is a 422 naming `body`.
+    pub fn csv_body(mut self, description: &str) -> Self {
+        self.b = self.b.request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .description(Some(description))
+                .content(
+                    "text/csv",
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                )
+                .build(),
+        ));
+        self.fails(&[StatusCode::UNPROCESSABLE_ENTITY])
+    }
+
     /// A signed-in route (`Authed`).
     pub fn bearer(mut self) -> Self {
         self.auth = Auth::Required;

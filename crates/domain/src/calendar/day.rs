@@ -1,0 +1,42 @@
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::Invalid;
+
+/// What the notices say of a date: a day off, or a weekend day worked instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DayKind {
+    Holiday,
+    Workday,
+}
+
+impl DayKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "holiday",
+            DayKind::Workday => "workday",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<DayKind, Invalid> {
+        match s.trim() {
+            "holiday" => Ok(DayKind::Holiday),
+            "workday" => Ok(DayKind::Workday),
+            other => Err(Invalid::one(
+                "kind",
+                format!("`{other}` is not a kind: holiday or workday"),
+            )),
+        }
+    }
+}
+
+/// One date the notices name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpecialDay {
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    /// The festival in English, as the source lists it (`Spring Festival`).
+    pub name: String,
+    pub name_zh: String,
+}
