@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod catalog;
 mod counts;
+mod csv_text;
 mod error;
 pub mod idempotency;
 pub mod identity;

@@ -2,7 +2,6 @@
 //! loading each new year's schedule without a release.
 
 mod cache;
-mod file;
 
 use bianli_domain::Invalid;
 use bianli_domain::calendar::{DayKind, WorkCalendar, parse_rows, years_of};
@@ -127,7 +126,7 @@ impl App {
     }
 
     async fn load_calendar_file(&self, actor: &str, data: &[u8]) -> Result<LoadedYears> {
-        let days = parse_rows(&file::records(data)?)?;
+        let days = parse_rows(&crate::csv_text::records(data)?)?;
         let years = years_of(&days);
         self.store
             .load_calendar(&years, &days, actor, self.now())

@@ -46,32 +46,13 @@ impl Sink for Writer<'_> {
 
 /// Every record with the line it starts on (a quoted cell may span lines).
 pub(super) fn read(data: &[u8]) -> std::result::Result<Vec<RawRow>, Invalid> {
-    let text = std::str::from_utf8(data).map_err(|e| {
-        Invalid::one(
-            "file",
-            format!(
-                "not UTF-8 text (byte {} is not): save the file as “CSV UTF-8”",
-                e.valid_up_to() + 1
-            ),
-        )
-    })?;
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Invalid::one("file", format!("not a CSV file: {e}")))?;
-        let line = record
-            .position()
-            .and_then(|p| usize::try_from(p.line()).ok())
-            .unwrap_or(rows.len() + 1);
-        rows.push(RawRow {
+    Ok(crate::csv_text::records(data)?
+        .into_iter()
+        .map(|(line, cells)| RawRow {
             line,
-            cells: record.iter().map(|s| Ok(s.to_string())).collect(),
-        });
-    }
-    Ok(rows)
+            cells: cells.into_iter().map(Ok).collect(),
+        })
+        .collect())
 }
 
 #[cfg(test)]
