@@ -2,7 +2,8 @@
 //!
 //! Criterion reports means; tail latency matters more for a citizen-facing
 //! search box, so the binary also times each query kind itself and prints
-//! p50/p99, plus the time and memory to rebuild the full index.
+//! p50/p99 beside the raw limit (bare tantivy term queries on the same
+//! index), plus the time and memory to rebuild the full index.
 //!
 //! Run with `cargo bench -p bianli-search`. Under `cargo test --benches`
 //! (no `--bench` flag) it runs the same code on a small slice as a smoke test.
@@ -15,10 +16,24 @@ use std::time::{Duration, Instant};
 
 use bianli_search::{SearchIndex, SearchQuery};
 use criterion::Criterion;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
 
 const QUERIES: &[&str] = &["开饭店", "食品经营许可", "卖烟", "生孩子要办什么", "护照"];
 /// A county, the filter a citizen gets after picking where they live.
 const DIVISION: &str = "430102";
+/// For each query, the most common word of the item titles that its words
+/// and synonyms reach (开饭店 → 食品经营 → 经营): the longest posting list the
+/// real query has to weigh. The raw limit runs tantivy on that word alone.
+const MAIN_WORDS: &[(&str, &str)] = &[
+    ("开饭店", "经营"),
+    ("食品经营许可", "许可"),
+    ("卖烟", "零售"),
+    ("生孩子要办什么", "登记"),
+    ("护照", "护照"),
+];
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
@@ -94,17 +109,60 @@ fn cases() -> Vec<(String, SearchQuery<'static>)> {
     out
 }
 
-/// Interleaves the kinds (round-robin) so that no kind gets a cache all to
-/// itself, then reports each kind's distribution and the whole mix.
+/// The cheapest tantivy operations on the same index that touch what a query
+/// must: the main word's top 10 alone (block-max WAND may skip most
+/// postings), its count alone (read from the term dictionary), and both in
+/// one pass (every posting scored once). Bare term, no filters.
+fn raw_cases(searcher: &Searcher) -> Vec<(String, Box<dyn Fn() -> usize + '_>)> {
+    let titles = searcher.schema().get_field("titles").expect("titles field");
+    let mut out: Vec<(String, Box<dyn Fn() -> usize + '_>)> = Vec::new();
+    for &(query, word) in MAIN_WORDS {
+        let term = TermQuery::new(
+            Term::from_field_text(titles, word),
+            IndexRecordOption::WithFreqs,
+        );
+        let top10 = {
+            let term = term.clone();
+            move || {
+                let top = TopDocs::with_limit(10).order_by_score();
+                searcher.search(&term, &top).expect("raw top").len()
+            }
+        };
+        let count = {
+            let term = term.clone();
+            move || searcher.search(&term, &Count).expect("raw count")
+        };
+        let both = move || {
+            let top = TopDocs::with_limit(10).order_by_score();
+            searcher.search(&term, &(top, Count)).expect("raw both").1
+        };
+        out.push((format!("{word} ({query}) top 10"), Box::new(top10)));
+        out.push((format!("{word} ({query}) count"), Box::new(count)));
+        out.push((format!("{word} ({query}) top+count"), Box::new(both)));
+    }
+    out
+}
+
+/// Interleaves the kinds (round-robin), raw-limit operations included, so
+/// that no kind gets a cache or a quiet moment all to itself, then reports
+/// each kind's distribution and the whole mix.
 fn percentiles(index: &SearchIndex, rounds: usize) {
     let cases = cases();
+    let searcher = index.tantivy_searcher();
+    let raw = raw_cases(&searcher);
     let mut per_case: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); cases.len()];
+    let mut per_raw: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); raw.len()];
     for _ in 0..rounds {
         for (i, (_, q)) in cases.iter().enumerate() {
             let started = Instant::now();
             let result = index.search(black_box(q)).expect("search");
             per_case[i].push(started.elapsed());
             black_box(result);
+        }
+        for (i, (_, op)) in raw.iter().enumerate() {
+            let started = Instant::now();
+            black_box(op());
+            per_raw[i].push(started.elapsed());
         }
     }
     println!(
@@ -124,6 +182,11 @@ fn percentiles(index: &SearchIndex, rounds: usize) {
     }
     let (p50, p99, max) = summary(&mut all);
     println!("{:<26} {p50:>9.3} {p99:>9.3} {max:>9.3}", "ALL");
+    println!("raw limit, bare tantivy term query on titles, same index, same rounds:");
+    for ((name, op), times) in raw.iter().zip(&mut per_raw) {
+        let (p50, p99, max) = summary(times);
+        println!("{name:<26} {p50:>9.3} {p99:>9.3} {max:>9.3} {:>8}", op());
+    }
 }
 
 /// Prints the top names per query, so a run also shows what was measured.

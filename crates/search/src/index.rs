@@ -3,12 +3,15 @@
 use std::sync::{Mutex, MutexGuard};
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::columnar::StrColumn;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::Query;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
+use tantivy::schema::{Field, Value};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
 
-use crate::query::{self, Plan};
+use crate::query::{self, Plan, TextQuery};
 use crate::schema::{self, CODE, Fields};
 use crate::{Hit, SearchDoc, SearchError, SearchQuery};
 
@@ -125,13 +128,21 @@ impl SearchIndex {
                 Ok((hits, total))
             }
             Plan::Ranked { strict, loose } => {
-                let (hits, total) = ranked(&searcher, strict.as_ref(), q.offset, limit)?;
+                let code = self.fields.code;
+                let (hits, total) = ranked(&searcher, code, &strict, q.offset, limit)?;
                 if total > 0 {
                     return Ok((hits, total));
                 }
-                ranked(&searcher, loose.as_ref(), q.offset, limit)
+                stock_ranked(&searcher, code, loose.as_ref(), q.offset, limit)
             }
         }
+    }
+
+    /// The underlying tantivy snapshot, for benchmarks that put the engine's
+    /// own cost beside ours; not part of the supported API.
+    #[doc(hidden)]
+    pub fn tantivy_searcher(&self) -> Searcher {
+        self.reader.searcher()
     }
 
     /// Number of live (not deleted) items.
@@ -178,6 +189,18 @@ impl SearchIndex {
 
 fn ranked(
     searcher: &Searcher,
+    code: Field,
+    query: &TextQuery,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<Hit>, usize), SearchError> {
+    let ranked = crate::rank::run(searcher, query, offset, limit)?;
+    Ok((codes_of(searcher, code, ranked.page)?, ranked.total))
+}
+
+fn stock_ranked(
+    searcher: &Searcher,
+    code: Field,
     query: &dyn Query,
     offset: usize,
     limit: usize,
@@ -189,30 +212,25 @@ fn ranked(
         .and_offset(offset)
         .order_by_score();
     let (page, total) = searcher.search(query, &(top, Count))?;
-    Ok((codes_of(searcher, page)?, total))
+    Ok((codes_of(searcher, code, page)?, total))
 }
 
-fn codes_of(searcher: &Searcher, page: Vec<(f32, DocAddress)>) -> Result<Vec<Hit>, SearchError> {
-    let mut columns: Vec<Option<StrColumn>> = vec![None; searcher.segment_readers().len()];
-    let mut hits = Vec::with_capacity(page.len());
-    for (score, addr) in page {
-        let slot = columns
-            .get_mut(addr.segment_ord as usize)
-            .ok_or(SearchError::Corrupt("hit in unknown segment"))?;
-        if slot.is_none() {
-            let reader = searcher.segment_reader(addr.segment_ord);
-            *slot = reader.fast_fields().str(CODE)?;
-        }
-        let column = slot
-            .as_ref()
-            .ok_or(SearchError::Corrupt("segment has no code column"))?;
-        let ord = column
-            .term_ords(addr.doc_id)
-            .next()
-            .ok_or(SearchError::Corrupt("item without code"))?;
-        let mut code = String::new();
-        column.ord_to_str(ord, &mut code)?;
-        hits.push(Hit { code, score });
-    }
-    Ok(hits)
+fn codes_of(
+    searcher: &Searcher,
+    code: Field,
+    page: Vec<(f32, DocAddress)>,
+) -> Result<Vec<Hit>, SearchError> {
+    page.into_iter()
+        .map(|(score, addr)| {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let code = doc
+                .get_first(code)
+                .and_then(|v| v.as_str())
+                .ok_or(SearchError::Corrupt("item without code"))?;
+            Ok(Hit {
+                code: code.to_owned(),
+                score,
+            })
+        })
+        .collect()
 }

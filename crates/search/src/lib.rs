@@ -16,6 +16,7 @@ mod analyzer;
 mod error;
 mod index;
 mod query;
+mod rank;
 mod schema;
 mod synonyms;
 

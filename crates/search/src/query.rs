@@ -2,8 +2,9 @@
 //!
 //! Nothing here goes through tantivy's `QueryParser`: citizens type
 //! parentheses, colons and `AND` without meaning query syntax, and a parse
-//! error must never reach them. Every query is a boolean combination of term
-//! queries built from analyzed tokens, so any input yields a valid query.
+//! error must never reach them. Every query is built from analyzed tokens
+//! (boosted term clauses in groups, see [`TextQuery`]), so any input yields a
+//! valid query.
 
 use std::collections::HashMap;
 
@@ -57,9 +58,97 @@ pub(crate) enum Plan {
     /// Rank by relevance, best first. `strict` is tried first; `loose` only
     /// when strict matches nothing.
     Ranked {
-        strict: Box<dyn Query>,
+        strict: TextQuery,
         loose: Box<dyn Query>,
     },
+}
+
+/// A ranked text query, run by [`crate::rank`].
+///
+/// Its meaning is that of a boolean query over boosted BM25 term queries: an
+/// item matches when it carries every filter term and satisfies at least one
+/// group; its score is the sum of its clauses' scores, where a clause gated
+/// on a group counts only if that group is satisfied (as a clause nested in a
+/// boolean sub-query adds to the score only when that sub-query matches).
+/// Kept as plain data rather than tantivy query objects so the runner can see
+/// which words are rare and how much each clause can add.
+#[derive(Default)]
+pub(crate) struct TextQuery {
+    pub clauses: Vec<Clause>,
+    pub groups: Vec<Group>,
+    /// Exact terms every match must carry; they add nothing to the score.
+    pub filters: Vec<Term>,
+}
+
+pub(crate) struct Clause {
+    pub term: Term,
+    pub boost: f32,
+    /// Exact-value fields are indexed without frequencies.
+    pub record: IndexRecordOption,
+    /// `Some(g)`: counts only when group `g` is satisfied. `None`: counts
+    /// whenever present in a matching item.
+    pub gate: Option<usize>,
+}
+
+/// Satisfied when at least `min` slots are present; a slot is present when
+/// any of its clauses is.
+pub(crate) struct Group {
+    pub slots: Vec<Vec<usize>>,
+    pub min: usize,
+}
+
+impl TextQuery {
+    fn clause(&mut self, field: Field, text: &str, boost: f32, gate: Option<usize>) -> usize {
+        self.push(field, text, boost, IndexRecordOption::WithFreqs, gate)
+    }
+
+    /// A whole-value clause that is a group by itself: its presence alone
+    /// makes a match.
+    fn exact(&mut self, field: Field, text: &str, boost: f32) {
+        let c = self.push(field, text, boost, IndexRecordOption::Basic, None);
+        self.groups.push(Group {
+            slots: vec![vec![c]],
+            min: 1,
+        });
+    }
+
+    fn push(
+        &mut self,
+        field: Field,
+        text: &str,
+        boost: f32,
+        record: IndexRecordOption,
+        gate: Option<usize>,
+    ) -> usize {
+        self.clauses.push(Clause {
+            term: Term::from_field_text(field, text),
+            boost,
+            record,
+            gate,
+        });
+        self.clauses.len() - 1
+    }
+
+    /// A group with one slot per term, matching the term in the name or the
+    /// titles; both clauses count only when `min` of the slots hold.
+    fn named_group(&mut self, f: &Fields, terms: &WeightedTerms, min: usize) {
+        let g = self.groups.len();
+        let mut slots = Vec::with_capacity(terms.len());
+        for (term, weight) in terms.iter() {
+            self.clause(f.name, term, weight * NAME_BOOST, Some(g));
+            // The titles hold the name as well (schema::to_document), so a
+            // word in the name is always in the titles: the titles clause
+            // alone decides whether the slot holds, and the runner walks one
+            // posting list per word instead of two near-identical ones.
+            slots.push(vec![self.clause(
+                f.titles,
+                term,
+                weight * TITLES_BOOST,
+                Some(g),
+            )]);
+        }
+        self.groups.push(Group { slots, min });
+    }
 }
 
 pub(crate) fn plan(f: &Fields, q: &SearchQuery) -> Plan {
@@ -75,8 +164,11 @@ pub(crate) fn plan(f: &Fields, q: &SearchQuery) -> Plan {
     if words.is_empty() {
         return Plan::Nothing;
     }
+    // Scoreless, as in `filtered`.
+    let mut strict = words.strict(f);
+    strict.filters = filter_terms(f, q);
     Plan::Ranked {
-        strict: filtered(words.strict(f), filters(f, q)),
+        strict,
         loose: filtered(words.loose(f), filters(f, q)),
     }
 }
@@ -95,6 +187,13 @@ fn filtered(text: Box<dyn Query>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query
 }
 
 fn filters(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
+    filter_terms(f, q)
+        .into_iter()
+        .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>)
+        .collect()
+}
+
+fn filter_terms(f: &Fields, q: &SearchQuery) -> Vec<Term> {
     let mut terms = Vec::new();
     let text_filters = [
         (f.level, q.level),
@@ -114,9 +213,6 @@ fn filters(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
         terms.push(Term::from_field_u64(f.visits, 0));
     }
     terms
-        .into_iter()
-        .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>)
-        .collect()
 }
 
 /// Terms with the highest weight each was given, in first-seen order so the
@@ -233,40 +329,35 @@ impl Words {
     /// exactly. Materials and department then only add to the score: a word
     /// merely mentioned in a material list (证明, 登记) must not make an
     /// item count as a match, or totals balloon to most of the catalog.
-    fn strict(&self, f: &Fields) -> Box<dyn Query> {
-        let mut primary = self.exact_clauses(f);
+    fn strict(&self, f: &Fields) -> TextQuery {
+        let mut q = TextQuery::default();
+        for (field, text, boost) in self.exact_terms(f) {
+            q.exact(field, text, boost);
+        }
         let n = self.typed.len();
         if n > 0 {
-            let group = named_terms(f, &self.typed);
-            primary.push(should(Box::new(
-                BooleanQuery::with_minimum_required_clauses(group, n.div_ceil(2)),
-            )));
+            q.named_group(f, &self.typed, n.div_ceil(2));
         }
         for phrase in self.phrases.iter().filter(|p| p.len() > 0) {
-            primary.push(should(Box::new(BooleanQuery::intersection(
-                named_terms(f, phrase).into_iter().map(|(_, q)| q).collect(),
-            ))));
+            q.named_group(f, phrase, phrase.len());
         }
-        let all = self.all_terms();
-        let mut secondary = Vec::new();
-        for (term, weight) in all.iter() {
-            secondary.push(term_clause(f.materials, term, weight * MATERIALS_BOOST));
-            secondary.push(term_clause(f.department, term, weight * DEPARTMENT_BOOST));
+        for (term, weight) in self.all_terms().iter() {
+            q.clause(f.materials, term, weight * MATERIALS_BOOST, None);
+            q.clause(f.department, term, weight * DEPARTMENT_BOOST, None);
         }
-        let mut clauses = vec![(
-            Occur::Must,
-            Box::new(BooleanQuery::new(primary)) as Box<dyn Query>,
-        )];
-        if !secondary.is_empty() {
-            clauses.push(should(Box::new(BooleanQuery::new(secondary))));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        q
     }
 
     /// Any word in any field: the fallback that still finds an item by a
-    /// material or department name when no item name fits.
+    /// material or department name when no item name fits. A plain union of
+    /// terms, which tantivy's own union scorer already runs well, so it stays
+    /// a tantivy query.
     fn loose(&self, f: &Fields) -> Box<dyn Query> {
-        let mut clauses = self.exact_clauses(f);
+        let mut clauses: Vec<_> = self
+            .exact_terms(f)
+            .into_iter()
+            .map(|(field, text, boost)| exact_clause(field, text, boost))
+            .collect();
         for (term, weight) in self.all_terms().iter() {
             clauses.push(term_clause(f.name, term, weight * NAME_BOOST));
             clauses.push(term_clause(f.titles, term, weight * TITLES_BOOST));
@@ -276,30 +367,17 @@ impl Words {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    fn exact_clauses(&self, f: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut clauses = Vec::new();
+    fn exact_terms(&self, f: &Fields) -> Vec<(Field, &str, f32)> {
+        let mut terms = Vec::new();
         for key in &self.exact {
-            clauses.push(exact_clause(f.name_exact, key, EXACT_NAME_BOOST));
-            clauses.push(exact_clause(f.titles_exact, key, EXACT_TITLE_BOOST));
+            terms.push((f.name_exact, key.as_str(), EXACT_NAME_BOOST));
+            terms.push((f.titles_exact, key.as_str(), EXACT_TITLE_BOOST));
         }
         for name in &self.expanded_names {
-            clauses.push(exact_clause(f.name_exact, name, EXPANDED_NAME_BOOST));
+            terms.push((f.name_exact, *name, EXPANDED_NAME_BOOST));
         }
-        clauses
+        terms
     }
-}
-
-/// One clause per term, matching it in the name or the aliases (titles).
-fn named_terms(f: &Fields, terms: &WeightedTerms) -> Vec<(Occur, Box<dyn Query>)> {
-    terms
-        .iter()
-        .map(|(term, weight)| {
-            should(Box::new(BooleanQuery::new(vec![
-                term_clause(f.name, term, weight * NAME_BOOST),
-                term_clause(f.titles, term, weight * TITLES_BOOST),
-            ])))
-        })
-        .collect()
 }
 
 fn term_clause(field: Field, text: &str, boost: f32) -> (Occur, Box<dyn Query>) {

@@ -1,7 +1,7 @@
 //! Index layout and the mapping from [`SearchDoc`] to a tantivy document.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, TantivyDocument};
 
@@ -40,9 +40,12 @@ pub(crate) fn build() -> (Schema, Fields) {
 
     let mut b = Schema::builder();
     let fields = Fields {
-        // The code lives only in a fast column: hits and code-ordered listings
-        // read it from there, which is cheaper than the compressed doc store.
-        code: b.add_text_field(CODE, STRING | FAST),
+        // A fast column for code-ordered listings, and stored for reading the
+        // hits of a ranked page: the column's dictionary is zstd-compressed
+        // in blocks and every hit would open its own decompression context
+        // (0.4-0.7 ms a page of 20 measured), where the doc store's lz4
+        // blocks are cheap to open and cached between searches.
+        code: b.add_text_field(CODE, STRING | FAST | STORED),
         name: b.add_text_field("name", text.clone()),
         name_exact: b.add_text_field("name_exact", STRING),
         // Aliases share a field with the name rather than having their own:

@@ -608,3 +608,176 @@ fn alias_matches_are_not_drowned_by_items_without_aliases() {
     // bounded factor.
     assert!(alias > 0.2 * named, "alias {alias} vs name {named}");
 }
+
+/// Queries that exercise every part of the ranked path: aliases, synonym
+/// phrases, exact names, k-of-n word groups, words common to most items.
+const RANKING_PROBES: &[&str] = &[
+    "开饭店",
+    "食品经营许可",
+    "卖烟",
+    "生孩子要办什么",
+    "结婚登记 怎么办",
+    "许可",
+    "登记",
+    "证明 许可 食品 经营 登记",
+    "出生",
+    "公积金",
+    "住房公积金提取",
+    "name:食品经营许可",
+];
+
+fn ranking_filters() -> Vec<SearchQuery<'static>> {
+    vec![
+        SearchQuery::default(),
+        SearchQuery {
+            division: Some("430100"),
+            ..Default::default()
+        },
+        SearchQuery {
+            zero_trip: true,
+            channel: Some("web"),
+            ..Default::default()
+        },
+        SearchQuery {
+            department_id: Some(SCJG.1),
+            ..Default::default()
+        },
+    ]
+}
+
+/// An index whose items are spread over several segments, some deleted, as
+/// after a day of edits.
+fn edited_index() -> SearchIndex {
+    let index = index();
+    for doc in catalog().into_iter().step_by(4) {
+        index.upsert(&[doc]).unwrap();
+    }
+    let mut extra = catalog()[1].clone();
+    extra.code = "430100-0100101".into();
+    index.upsert(&[extra]).unwrap();
+    index.remove(&["430100-0100003".to_string()]).unwrap();
+    assert!(index.tantivy_searcher().segment_readers().len() > 1);
+    index
+}
+
+#[test]
+fn short_pages_are_slices_of_the_full_ranking() {
+    // A page of all matches never fills, so nothing is pruned; a short page
+    // prunes hard. Both must agree, ties included.
+    for index in [index(), edited_index()] {
+        for filter in ranking_filters() {
+            for text in RANKING_PROBES {
+                let all = SearchQuery {
+                    text,
+                    limit: 1_000,
+                    ..filter.clone()
+                };
+                let (full, total) = index.search(&all).unwrap();
+                for (offset, limit) in [(0, 1), (0, 2), (0, 3), (1, 1), (2, 3), (4, 5), (0, 10)] {
+                    let q = SearchQuery {
+                        offset,
+                        limit,
+                        ..all.clone()
+                    };
+                    let (page, page_total) = index.search(&q).unwrap();
+                    let end = (offset + limit).min(full.len());
+                    let expected = full.get(offset..end).unwrap_or_default();
+                    assert_eq!(page_total, total, "{text:?} {filter:?}");
+                    assert_eq!(page, expected, "{text:?} {filter:?} @{offset}+{limit}");
+                }
+            }
+        }
+    }
+}
+
+/// The tantivy boolean query that means what `TextQuery` documents: groups
+/// decide membership, a gated clause adds only under its satisfied group.
+fn as_boolean(q: &crate::query::TextQuery) -> Box<dyn tantivy::query::Query> {
+    use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+
+    let scored = |c: &crate::query::Clause| -> (Occur, Box<dyn Query>) {
+        let term = TermQuery::new(c.term.clone(), c.record);
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(term), c.boost)),
+        )
+    };
+    let mut groups: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (g, group) in q.groups.iter().enumerate() {
+        let slots = group
+            .slots
+            .iter()
+            .map(|slot| {
+                let any = slot
+                    .iter()
+                    .map(|&c| {
+                        let term =
+                            TermQuery::new(q.clauses[c].term.clone(), IndexRecordOption::Basic);
+                        (Occur::Should, Box::new(term) as Box<dyn Query>)
+                    })
+                    .collect();
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let holds = BooleanQuery::with_minimum_required_clauses(slots, group.min);
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(holds), 0.0)),
+        )];
+        parts.extend(q.clauses.iter().filter(|c| c.gate == Some(g)).map(scored));
+        groups.push((Occur::Should, Box::new(BooleanQuery::new(parts))));
+    }
+    let mut top: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, Box::new(BooleanQuery::new(groups)))];
+    top.extend(q.clauses.iter().filter(|c| c.gate.is_none()).map(scored));
+    for term in &q.filters {
+        let term = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+        top.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
+        ));
+    }
+    Box::new(BooleanQuery::new(top))
+}
+
+#[test]
+fn runner_agrees_with_the_equivalent_boolean_query() {
+    use tantivy::collector::{Count, TopDocs};
+
+    let fields = crate::schema::build().1;
+    for index in [index(), edited_index()] {
+        let searcher = index.tantivy_searcher();
+        for filter in ranking_filters() {
+            for text in RANKING_PROBES {
+                let q = SearchQuery {
+                    text,
+                    ..filter.clone()
+                };
+                let crate::query::Plan::Ranked { strict, .. } = crate::query::plan(&fields, &q)
+                else {
+                    panic!("{text:?} is a ranked query");
+                };
+                let ours = crate::rank::run(&searcher, &strict, 0, 1_000).unwrap();
+                let top = TopDocs::with_limit(1_000).order_by_score();
+                let (theirs, total) = searcher
+                    .search(as_boolean(&strict).as_ref(), &(top, Count))
+                    .unwrap();
+                assert_eq!(ours.total, total, "{text:?} {filter:?}");
+                let by_doc: HashMap<_, _> = theirs.iter().map(|(s, a)| (*a, *s)).collect();
+                assert_eq!(ours.page.len(), theirs.len(), "{text:?} {filter:?}");
+                for (score, addr) in &ours.page {
+                    let expected = by_doc[addr];
+                    // The same per-term scores, summed in another order.
+                    assert!(
+                        (score - expected).abs() <= 1e-5 * expected,
+                        "{text:?} {filter:?} {addr:?}: {score} vs {expected}"
+                    );
+                }
+            }
+        }
+    }
+}
