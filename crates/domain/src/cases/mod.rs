@@ -1,0 +1,34 @@
+//! Cases (办件): applications from submission through acceptance (受理), the
+//! workflow of review and decision, suspensions and extensions on the
+//! working-day clock, to the delivered result; appointments and uploads.
+
+mod case;
+pub mod clock;
+mod error;
+mod number;
+mod submit;
+mod transition;
+mod workflow;
+
+pub use case::{
+    Applicant, ApplicantKind, Case, Correction, CorrectionItem, Decision, Deferred, Delivery,
+    DeliveryMethod, Dues, Entry, Extension, FileRef, Limits, Outcome, Stage, StepState, Submitted,
+    Suspension, SuspensionKind, Vote,
+};
+pub use clock::CardKind;
+pub use error::CaseError;
+pub use number::{CaseNumber, VerificationCode};
+pub use submit::{FORM_FIELDS, NewCase, files_expected};
+pub use transition::{
+    Action, Applied, CorrectionRequest, Ctx, DeferredPromise, Who, default_remedy,
+};
+pub use workflow::{StepKind, StepTemplate, Workflow};
+
+#[cfg(test)]
+mod tests;
+
+/// A food-licence case as the web would file it, for the rules' tests.
+#[cfg(test)]
+pub(crate) fn test_case() -> Case {
+    tests::submit(&tests::food_licence(), crate::catalog::Channel::Web)
+}

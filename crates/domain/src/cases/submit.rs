@@ -1,0 +1,230 @@
+//! Submission: what an application must hold before it becomes a case.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::case::{Applicant, Case, Entry, Limits, Stage, StepState, Submitted};
+use super::error::CaseError;
+use super::number::{CaseNumber, VerificationCode};
+use super::workflow::Workflow;
+use crate::Invalid;
+use crate::catalog::{Channel, Item};
+
+/// The application form every item asks for. Items carry no form of their
+/// own yet, so these are what a window needs to reach the applicant and
+/// what a licence prints.
+pub const FORM_FIELDS: [(&str, &str, bool); 3] = [
+    ("phone", "联系电话", true),
+    ("address", "联系地址", true),
+    ("note", "申请说明", false),
+];
+
+/// A checked application, waiting for its number.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub applicant: Applicant,
+    pub channel: Channel,
+    pub filed_by: String,
+    pub form: BTreeMap<String, String>,
+    pub materials: Vec<Submitted>,
+    item: Item,
+    workflow: Workflow,
+    received_on: NaiveDate,
+    at: DateTime<Utc>,
+}
+
+/// Channels where materials arrive as files; at the hall and over the
+/// hotline the paper is brought to the window, which scans it there.
+pub fn files_expected(channel: Channel) -> bool {
+    matches!(channel, Channel::Web | Channel::Mobile | Channel::Kiosk)
+}
+
+impl NewCase {
+    #[allow(clippy::too_many_arguments)]
+    pub fn check(
+        item: &Item,
+        workflow: Workflow,
+        applicant: Applicant,
+        channel: Channel,
+        filed_by: String,
+        form: BTreeMap<String, String>,
+        materials: Vec<Submitted>,
+        today: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<NewCase, CaseError> {
+        let mut inv = Invalid::default();
+        if !item.channels.contains(&channel) {
+            inv.push(
+                "channel",
+                format!(
+                    "{} cannot be applied for through {}; it takes {}",
+                    item.name,
+                    channel.zh(),
+                    item.channels
+                        .iter()
+                        .map(|c| c.zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            );
+        }
+        check_form(&form, &mut inv);
+        let mut seen = vec![false; item.materials.len()];
+        for (i, m) in materials.iter().enumerate() {
+            match seen.get_mut(m.material) {
+                None => inv.push(
+                    format!("materials[{i}].material"),
+                    format!("{} has no material {}", item.name, m.material),
+                ),
+                Some(true) => inv.push(
+                    format!("materials[{i}].material"),
+                    "each material is listed once, with all its files",
+                ),
+                Some(s) => *s = true,
+            }
+        }
+        if files_expected(channel) {
+            for (i, m) in item.materials.iter().enumerate() {
+                let given = materials
+                    .iter()
+                    .any(|s| s.material == i && !s.files.is_empty());
+                if m.required && !m.may_defer && !given {
+                    inv.push(
+                        format!("materials[{i}]"),
+                        format!("{} is required: upload at least one file", m.name),
+                    );
+                }
+            }
+        }
+        inv.into_result(|| ())?;
+        let materials = materials
+            .into_iter()
+            .map(|mut m| {
+                m.name = item.materials[m.material].name.clone();
+                m
+            })
+            .collect();
+        Ok(NewCase {
+            applicant,
+            channel,
+            filed_by,
+            form,
+            materials,
+            item: item.clone(),
+            workflow,
+            received_on: today,
+            at,
+        })
+    }
+
+    pub fn item(&self) -> &Item {
+        &self.item
+    }
+
+    pub fn received_on(&self) -> NaiveDate {
+        self.received_on
+    }
+
+    /// The case, once the store has given it a number.
+    pub fn into_case(self, number: CaseNumber, code: VerificationCode) -> Case {
+        let mut steps: Vec<StepState> = self
+            .workflow
+            .steps
+            .into_iter()
+            .map(|template| StepState {
+                template,
+                assignee: None,
+                started_on: None,
+                done_on: None,
+                votes: Vec::new(),
+            })
+            .collect();
+        if let Some(first) = steps.first_mut() {
+            first.started_on = Some(self.received_on);
+        }
+        let entry = Entry {
+            at: self.at,
+            on: self.received_on,
+            what: "submitted".into(),
+            zh: format!("{}提交申请", self.channel.zh()),
+            step: Some(0),
+            by: self.filed_by.clone(),
+            note: None,
+        };
+        Case {
+            number,
+            code,
+            item: self.item.code.clone(),
+            item_name: self.item.name.clone(),
+            department_id: self.item.department_id,
+            division: self.item.division.clone(),
+            applicant: self.applicant,
+            channel: self.channel,
+            filed_by: self.filed_by,
+            form: self.form,
+            materials: self.materials,
+            stage: Stage::Submitted,
+            outcome: None,
+            step: 0,
+            steps,
+            limits: Limits {
+                promised_days: self.item.promised_days,
+                statutory: self.item.statutory_limit,
+            },
+            received_on: self.received_on,
+            accepted_on: None,
+            deemed: false,
+            commitment: false,
+            dues: None,
+            suspensions: Vec::new(),
+            extension: None,
+            correction: None,
+            deferred: Vec::new(),
+            decision: None,
+            certificate: None,
+            delivery: None,
+            timeline: vec![entry],
+        }
+    }
+}
+
+fn check_form(form: &BTreeMap<String, String>, inv: &mut Invalid) {
+    for key in form.keys() {
+        if !FORM_FIELDS.iter().any(|(k, _, _)| k == key) {
+            inv.push(
+                format!("form.{key}"),
+                "not a field of this form: phone, address, note",
+            );
+        }
+    }
+    for (key, zh, required) in FORM_FIELDS {
+        let value = form.get(key).map(|v| v.trim()).unwrap_or_default();
+        let field = format!("form.{key}");
+        if value.is_empty() {
+            if required {
+                inv.push(field, format!("{zh} is required"));
+            }
+            continue;
+        }
+        match key {
+            "phone" if !is_phone(value) => inv.push(
+                field,
+                "a mobile number (11 digits starting with 1) or a landline like 0731-88888888",
+            ),
+            "address" if value.chars().count() > 100 => inv.push(field, "at most 100 characters"),
+            "note" if value.chars().count() > 500 => inv.push(field, "at most 500 characters"),
+            _ => {}
+        }
+    }
+}
+
+fn is_phone(s: &str) -> bool {
+    let digits: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let mobile = digits.len() == 11 && digits.starts_with('1');
+    let landline = (10..=12).contains(&digits.len()) && digits.starts_with('0');
+    mobile || landline
+}
