@@ -17,6 +17,10 @@ pub enum AppError {
     BadCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// Too many requests from one client in a short time (the public status
+    /// query, which must not become a way to guess verification codes).
+    #[error("too many requests; wait a minute and try again")]
+    RateLimited,
     #[error("internal error: {0}")]
     Internal(String),
 }

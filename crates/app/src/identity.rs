@@ -119,6 +119,17 @@ impl Actor {
         }
     }
 
+    /// The identifier an application is filed under: a citizen's ID number
+    /// or an enterprise's credit code; staff have none of their own.
+    pub(crate) fn applicant_id(&self) -> Option<(bianli_domain::cases::ApplicantKind, String)> {
+        use bianli_domain::cases::ApplicantKind;
+        match (self.role, &self.id_number, &self.uscc) {
+            (Role::Citizen, Some(n), _) => Some((ApplicantKind::Citizen, n.clone())),
+            (Role::Enterprise, _, Some(u)) => Some((ApplicantKind::Enterprise, u.clone())),
+            _ => None,
+        }
+    }
+
     /// The ID number as others see it.
     pub fn masked_id_number(&self) -> Option<String> {
         self.id_number

@@ -6,7 +6,9 @@
 //! step with the database, demo seeding. Must not depend on HTTP or HTML.
 
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
+mod clock;
 mod counts;
 mod csv_text;
 mod error;
@@ -40,7 +42,7 @@ pub struct App {
     pub(crate) index: Arc<index::Index>,
     pub(crate) counts: Arc<counts::CountsCache>,
     pub(crate) calendar: Arc<calendar::CalendarCache>,
-    clock: fn() -> DateTime<Utc>,
+    clock: Arc<clock::Clock>,
 }
 
 impl App {
@@ -66,14 +68,24 @@ impl App {
             index,
             counts: Arc::default(),
             calendar,
-            clock: Utc::now,
+            clock: Arc::default(),
         };
         app.load_bundled_calendar_if_empty().await?;
         Ok(app)
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        (self.clock)()
+        self.clock.now()
+    }
+
+    /// Pins the time every use case of this app (and its clones) sees: the
+    /// demo replays a year of cases this way, and tests jump over weeks.
+    pub fn pin_clock(&self, at: DateTime<Utc>) {
+        self.clock.pin(at);
+    }
+
+    pub fn release_clock(&self) {
+        self.clock.release();
     }
 
     pub fn today(&self) -> chrono::NaiveDate {

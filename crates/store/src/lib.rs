@@ -7,6 +7,7 @@
 //! search index or the app's use cases; domain rules stay in `bianli-domain`
 //! (a method may call a pure domain function inside its transaction).
 
+pub mod cases;
 mod error;
 mod model;
 mod postgres;
@@ -30,7 +31,7 @@ pub use sqlite::SqliteStore;
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: cases::CaseStore + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// After a bulk load (the demo's seed): refreshes the query planner's

@@ -42,3 +42,4 @@ impl PgStore {
 }
 
 crate::sql::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::cases::sql::impl_case_store!(super::PgStore, sqlx::Postgres);

@@ -84,3 +84,4 @@ async fn checkpoints(pool: SqlitePool, mut stopped: tokio::sync::oneshot::Receiv
 }
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::cases::sql::impl_case_store!(super::SqliteStore, sqlx::Sqlite);

@@ -29,6 +29,7 @@ impl ApiError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -42,6 +43,7 @@ impl ApiError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden(_) => "forbidden",
+            AppError::RateLimited => "rate-limited",
             AppError::Internal(_) => "internal",
         }
     }
@@ -54,6 +56,7 @@ impl ApiError {
             AppError::Unauthenticated => "请先登录 (sign in first)",
             AppError::BadCredentials => "用户名或密码错误 (wrong username or password)",
             AppError::Forbidden(_) => "无权操作 (forbidden)",
+            AppError::RateLimited => "请求过于频繁 (too many requests)",
             AppError::Internal(_) => "系统错误 (internal error)",
         }
     }

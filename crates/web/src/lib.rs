@@ -8,6 +8,7 @@
 mod api;
 mod error;
 mod pages;
+mod rate_limit;
 mod startup;
 
 pub use error::ApiError;

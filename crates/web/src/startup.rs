@@ -8,11 +8,22 @@ use tokio::net::TcpListener;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
+    /// The public status query's budget per client.
+    pub status_limit: std::sync::Arc<crate::rate_limit::RateLimit>,
 }
+
+/// Enough for a person checking a few receipts, far too few to guess codes.
+const STATUS_QUERIES_PER_MINUTE: u32 = 30;
 
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
-    let state = AppState { app };
+    let state = AppState {
+        app,
+        status_limit: std::sync::Arc::new(crate::rate_limit::RateLimit::new(
+            STATUS_QUERIES_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        )),
+    };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", crate::api::router(state.clone()))

@@ -3,6 +3,7 @@
 //! working-day clock, to the delivered result; appointments and uploads.
 
 mod case;
+mod certificate;
 pub mod clock;
 mod error;
 mod number;
@@ -15,6 +16,7 @@ pub use case::{
     DeliveryMethod, Dues, Entry, Extension, FileRef, Limits, Outcome, Stage, StepState, Submitted,
     Suspension, SuspensionKind, Vote,
 };
+pub use certificate::{Certificate, Validity};
 pub use clock::CardKind;
 pub use error::CaseError;
 pub use number::{CaseNumber, VerificationCode};

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/{context}`, and its OpenAPI document.
 
 mod calendar;
+mod cases;
 mod catalog;
 mod extract;
 mod idempotency;
@@ -18,6 +19,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let served = document.clone();
     let (router, paths) = Routes::new()
         .nest("/calendar", calendar::routes())
+        .nest("/cases", cases::routes())
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
         .get(

@@ -5,6 +5,7 @@
 //! serialize (see `schema` for what keeps them true).
 
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
 pub mod identity;
 mod operation;
@@ -60,6 +61,7 @@ pub fn document(paths: Paths) -> OpenApi {
         .chain(calendar::schemas())
         .chain(catalog::schemas())
         .chain(identity::schemas())
+        .chain(cases::schemas())
     {
         assert!(seen.insert(name), "schema {name} defined twice");
         components = components.schema(name, schema);
@@ -72,7 +74,7 @@ pub fn document(paths: Paths) -> OpenApi {
                 .description(Some(
                     "The power list (权力清单) of a province: service items with their standard \
                      elements and history, the decrees that change them, the working-day calendar, \
-                     and accounts. Errors \
+                     cases from application to certificate, and accounts. Errors \
                      are RFC 9457 application/problem+json. Every POST and PUT honours an \
                      Idempotency-Key header.",
                 )),

@@ -15,7 +15,7 @@ use crate::ApiError;
 pub const MEDIA_TYPE: &str = "application/problem+json";
 
 /// One error of each kind; the match makes a new kind a compile error here.
-fn every_error() -> [ApiError; 7] {
+fn every_error() -> [ApiError; 8] {
     let _ = |e: &AppError| match e {
         AppError::Invalid(_)
         | AppError::NotFound(_)
@@ -23,6 +23,7 @@ fn every_error() -> [ApiError; 7] {
         | AppError::Unauthenticated
         | AppError::BadCredentials
         | AppError::Forbidden(_)
+        | AppError::RateLimited
         | AppError::Internal(_) => (),
     };
     [
@@ -35,6 +36,7 @@ fn every_error() -> [ApiError; 7] {
         AppError::Unauthenticated,
         AppError::BadCredentials,
         AppError::Forbidden(String::new()),
+        AppError::RateLimited,
         AppError::Internal(String::new()),
     ]
     .map(ApiError)

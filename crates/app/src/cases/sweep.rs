@@ -1,0 +1,107 @@
+//! The deadline scan: cases the window left undecided for five working days
+//! become accepted by law (with a red card), and running cases earn their
+//! yellow and red cards. Safe to run in every server at once: a case saved
+//! by another scan first is a revision conflict and is skipped, and a card
+//! is recorded once whoever finds it.
+
+use bianli_domain::cases::{CardKind, Case, clock};
+use bianli_store::StoreError;
+use bianli_store::cases::{CaseChange, NewCard};
+use serde::Serialize;
+
+use crate::{App, Result};
+
+/// How many cases one read of the scan takes.
+const PAGE: i64 = 1_000;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Swept {
+    pub deemed_accepted: usize,
+    pub yellow: usize,
+    pub red: usize,
+}
+
+impl App {
+    pub async fn sweep_deadlines(&self) -> Result<Swept> {
+        let (today, at, cal) = (self.today(), self.now(), self.calendar());
+        let yellow_within = super::view::yellow_within();
+        let mut out = Swept::default();
+        let mut after = 0;
+        loop {
+            let page = self.store.running_cases(after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            for stored in page {
+                let mut case = stored.case;
+                let deemed = match case.deem_accepted(today, at, &cal) {
+                    Ok(d) => d,
+                    // A date past the loaded calendar: nothing can be said yet.
+                    Err(_) => continue,
+                };
+                if deemed {
+                    let card = card(
+                        &case,
+                        0,
+                        CardKind::Red,
+                        today,
+                        "逾期未作出受理决定，视为受理",
+                    );
+                    let event = bianli_domain::event::NewEvent::new(
+                        "cases",
+                        "case.deemed_accepted",
+                        format!("case:{}", case.number),
+                        "system:clock",
+                        serde_json::json!({ "accepted_on": case.accepted_on }),
+                    );
+                    let change = CaseChange {
+                        case: &case,
+                        event,
+                        cards: std::slice::from_ref(&card),
+                        certificate: None,
+                    };
+                    match self
+                        .store
+                        .save_case(stored.id, stored.revision, change, at)
+                        .await
+                    {
+                        Ok(_) => {
+                            out.deemed_accepted += 1;
+                            out.red += 1;
+                        }
+                        Err(StoreError::Conflict { .. }) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                    continue;
+                }
+                let Ok(Some(kind)) = clock::card(&case, today, &cal, yellow_within) else {
+                    continue;
+                };
+                let reason = match kind {
+                    CardKind::Yellow => "距承诺办结时限不足规定工作日",
+                    CardKind::Red => "超过承诺办结时限未办结",
+                };
+                let card = card(&case, case.step, kind, today, reason);
+                let added = self
+                    .store
+                    .record_cards(stored.id, &case, std::slice::from_ref(&card), at)
+                    .await?;
+                match kind {
+                    CardKind::Yellow => out.yellow += added,
+                    CardKind::Red => out.red += added,
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn card(case: &Case, step: usize, kind: CardKind, on: chrono::NaiveDate, reason: &str) -> NewCard {
+    NewCard {
+        step,
+        kind,
+        department_id: case.department_id,
+        assignee: case.steps.get(step).and_then(|s| s.assignee),
+        on,
+        reason: reason.to_string(),
+    }
+}

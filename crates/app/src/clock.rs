@@ -1,0 +1,34 @@
+//! The time use cases run at: the system's, or a pinned one for the demo's
+//! replayed year of cases and for tests of deadlines that take weeks.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+
+#[derive(Default)]
+pub struct Clock {
+    pinned: Mutex<Option<DateTime<Utc>>>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.pinned
+            .lock()
+            .ok()
+            .and_then(|p| *p)
+            .unwrap_or_else(Utc::now)
+    }
+
+    /// From now on every use case sees `at` (until pinned again or released).
+    pub fn pin(&self, at: DateTime<Utc>) {
+        if let Ok(mut p) = self.pinned.lock() {
+            *p = Some(at);
+        }
+    }
+
+    pub fn release(&self) {
+        if let Ok(mut p) = self.pinned.lock() {
+            *p = None;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Storage of the `cases` context: cases as one row each (state in a JSON
+//! body, queue columns beside it), their cards, certificates and per-item
+//! step templates.
+
+pub(crate) mod sql;
+
+use async_trait::async_trait;
+use bianli_domain::cases::{
+    CardKind, Case, CaseNumber, Certificate, NewCase, VerificationCode, Workflow,
+};
+use bianli_domain::event::NewEvent;
+use bianli_domain::identity::Role;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::Result;
+
+/// A case as stored: `revision` moves on every save, so two people acting
+/// on the same case at once cannot overwrite each other.
+#[derive(Debug, Clone)]
+pub struct StoredCase {
+    pub id: i64,
+    pub revision: i64,
+    pub case: Case,
+}
+
+/// A card a scan found a case to deserve.
+#[derive(Debug, Clone)]
+pub struct NewCard {
+    pub step: usize,
+    pub kind: CardKind,
+    pub department_id: i64,
+    pub assignee: Option<i64>,
+    pub on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CardRow {
+    pub case_number: String,
+    pub step: i64,
+    pub kind: CardKind,
+    pub department_id: i64,
+    pub assignee: Option<i64>,
+    pub on: NaiveDate,
+    pub reason: String,
+}
+
+/// A department's work queue: cases at the given stages held by a role.
+#[derive(Debug, Clone)]
+pub struct CaseQueue {
+    pub department_id: i64,
+    pub stages: Vec<&'static str>,
+    pub holder_role: Option<Role>,
+    pub after_id: i64,
+    pub limit: i64,
+}
+
+/// Everything that changes with one action on a case, written together.
+pub struct CaseChange<'a> {
+    pub case: &'a Case,
+    pub event: NewEvent,
+    pub cards: &'a [NewCard],
+    pub certificate: Option<&'a Certificate>,
+}
+
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Gives the case the next number of its division and day, and writes it
+    /// with its `case.submitted` event.
+    async fn create_case(
+        &self,
+        new: NewCase,
+        code: VerificationCode,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<StoredCase>;
+    async fn case(&self, number: &CaseNumber) -> Result<Option<StoredCase>>;
+    /// Saves `change` over `revision`; a conflict when someone saved first.
+    async fn save_case(
+        &self,
+        id: i64,
+        revision: i64,
+        change: CaseChange<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<i64>;
+    /// Records cards a scan found, each once (a card already given is
+    /// skipped), with a `case.card` event per new one; returns how many were new.
+    async fn record_cards(
+        &self,
+        id: i64,
+        case: &Case,
+        cards: &[NewCard],
+        at: DateTime<Utc>,
+    ) -> Result<usize>;
+    async fn cases_of_applicant(&self, account_id: i64, limit: i64) -> Result<Vec<StoredCase>>;
+    async fn case_queue(&self, q: &CaseQueue) -> Result<Vec<StoredCase>>;
+    /// Cases still waiting for acceptance or running, in id order after
+    /// `after_id`: what the deadline scan walks.
+    async fn running_cases(&self, after_id: i64, limit: i64) -> Result<Vec<StoredCase>>;
+    async fn cards(&self, department_id: Option<i64>, limit: i64) -> Result<Vec<CardRow>>;
+    async fn certificate(&self, number: &str) -> Result<Option<Certificate>>;
+    async fn workflow(&self, item_code: &str) -> Result<Option<Workflow>>;
+    async fn put_workflow(
+        &self,
+        item_code: &str,
+        workflow: &Workflow,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+}

@@ -1,0 +1,389 @@
+//! The `cases` SQL, written once for both drivers like `impl_store!`, and
+//! stamped out inside the driver's module after it (it uses that module's
+//! `write_event`).
+
+macro_rules! impl_case_store {
+    ($store:ty, $db:ty) => {
+        mod case_store {
+            use async_trait::async_trait;
+            use bianli_domain::cases::{
+                CardKind, Case, CaseNumber, Certificate, NewCase, VerificationCode, Workflow,
+            };
+            use chrono::{DateTime, Utc};
+            use sqlx::types::Json;
+            use sqlx::{QueryBuilder, Row};
+
+            use super::write_event;
+            use crate::cases::{CardRow, CaseChange, CaseQueue, CaseStore, StoredCase};
+            use crate::{Result, StoreError};
+
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            const CASE_COLS: &str = "id, revision, body";
+
+            fn stored(row: &DbRow) -> Result<StoredCase> {
+                let Json(case): Json<Case> = row.try_get("body")?;
+                Ok(StoredCase {
+                    id: row.try_get("id")?,
+                    revision: row.try_get("revision")?,
+                    case,
+                })
+            }
+
+            fn all(rows: Vec<DbRow>) -> Result<Vec<StoredCase>> {
+                rows.iter().map(stored).collect()
+            }
+
+            type Tx = sqlx::Transaction<'static, $db>;
+
+            async fn insert_cards(
+                tx: &mut Tx,
+                id: i64,
+                case: &Case,
+                cards: &[crate::cases::NewCard],
+                at: DateTime<Utc>,
+            ) -> Result<usize> {
+                let mut added = 0;
+                    for card in cards {
+                        let new = sqlx::query(
+                            "INSERT INTO cases_cards (case_id, step, kind, department_id, assignee, \
+                             on_day, at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                             ON CONFLICT (case_id, step, kind) DO NOTHING",
+                        )
+                        .bind(id)
+                        .bind(i64::try_from(card.step).unwrap_or(i64::MAX))
+                        .bind(card.kind.as_str())
+                        .bind(card.department_id)
+                        .bind(card.assignee)
+                        .bind(card.on)
+                        .bind(at)
+                        .bind(&card.reason)
+                        .execute(&mut **tx)
+                        .await?;
+                        if new.rows_affected() == 1 {
+                            added += 1;
+                            let e = crate::cases::sql::card_event(case, card);
+                            write_event(tx, &e, at).await?;
+                        }
+                    }
+                Ok(added)
+            }
+
+            #[async_trait]
+            impl CaseStore for $store {
+                async fn record_cards(
+                    &self,
+                    id: i64,
+                    case: &Case,
+                    cards: &[crate::cases::NewCard],
+                    at: DateTime<Utc>,
+                ) -> Result<usize> {
+                    let mut tx = self.begin_write().await?;
+                    let added = insert_cards(&mut tx, id, case, cards, at).await?;
+                    tx.commit().await?;
+                    Ok(added)
+                }
+
+                async fn create_case(
+                    &self,
+                    new: NewCase,
+                    code: VerificationCode,
+                    actor: &str,
+                    at: DateTime<Utc>,
+                ) -> Result<StoredCase> {
+                    let mut tx = self.begin_write().await?;
+                    let division = new.item().division.clone();
+                    let day = new.received_on();
+                    let serial: i64 = sqlx::query_scalar(
+                        "INSERT INTO cases_serials (division, day, last) VALUES ($1, $2, 1) \
+                         ON CONFLICT (division, day) DO UPDATE SET last = cases_serials.last + 1 \
+                         RETURNING last",
+                    )
+                    .bind(division.as_str())
+                    .bind(day)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let serial = u32::try_from(serial).unwrap_or(u32::MAX);
+                    let number = CaseNumber::new(&division, day, serial).map_err(StoreError::Invalid)?;
+                    let case = new.into_case(number, code);
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO cases_cases (number, item_code, department_id, division, \
+                         applicant_account_id, channel, stage, holder_role, assignee, received_on, \
+                         promised_due, revision, submitted_at, updated_at, body) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, NULL, 1, $10, $10, $11) \
+                         RETURNING id",
+                    )
+                    .bind(case.number.as_str())
+                    .bind(case.item.to_string())
+                    .bind(case.department_id)
+                    .bind(case.division.as_str())
+                    .bind(case.applicant.account_id)
+                    .bind(case.channel.as_str())
+                    .bind(case.stage.as_str())
+                    .bind(case.holder_role().map(|r| r.as_str()))
+                    .bind(case.received_on)
+                    .bind(at)
+                    .bind(Json(&case))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let e = crate::cases::sql::submitted_event(&case, actor);
+                    write_event(&mut tx, &e, at).await?;
+                    tx.commit().await?;
+                    Ok(StoredCase {
+                        id,
+                        revision: 1,
+                        case,
+                    })
+                }
+
+                async fn case(&self, number: &CaseNumber) -> Result<Option<StoredCase>> {
+                    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {CASE_COLS} FROM cases_cases WHERE number = $1"
+                    )))
+                    .bind(number.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(stored).transpose()
+                }
+
+                async fn save_case(
+                    &self,
+                    id: i64,
+                    revision: i64,
+                    change: CaseChange<'_>,
+                    at: DateTime<Utc>,
+                ) -> Result<i64> {
+                    let case = change.case;
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE cases_cases SET stage = $1, holder_role = $2, assignee = $3, \
+                         promised_due = $4, received_on = $5, revision = revision + 1, \
+                         updated_at = $6, body = $7 WHERE id = $8 AND revision = $9",
+                    )
+                    .bind(case.stage.as_str())
+                    .bind(case.holder_role().map(|r| r.as_str()))
+                    .bind(case.current().and_then(|s| s.assignee))
+                    .bind(case.dues.map(|d| d.promised))
+                    .bind(case.received_on)
+                    .bind(at)
+                    .bind(Json(case))
+                    .bind(id)
+                    .bind(revision)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::conflict(
+                            "revision",
+                            "the case changed while you were looking at it; reload it and try again",
+                        ));
+                    }
+                    write_event(&mut tx, &change.event, at).await?;
+                    insert_cards(&mut tx, id, case, change.cards, at).await?;
+                    if let Some(c) = change.certificate {
+                        sqlx::query(
+                            "INSERT INTO cases_certificates (number, case_id, body) VALUES ($1, $2, $3)",
+                        )
+                        .bind(&c.number)
+                        .bind(id)
+                        .bind(Json(c))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| crate::sql::unique_violation(e, &["number", "case_id"]))?;
+                        let e = crate::cases::sql::certificate_event(c, &change.event.actor);
+                        write_event(&mut tx, &e, at).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(revision + 1)
+                }
+
+                async fn cases_of_applicant(
+                    &self,
+                    account_id: i64,
+                    limit: i64,
+                ) -> Result<Vec<StoredCase>> {
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {CASE_COLS} FROM cases_cases WHERE applicant_account_id = $1 \
+                         ORDER BY id DESC LIMIT $2"
+                    )))
+                    .bind(account_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    all(rows)
+                }
+
+                async fn case_queue(&self, q: &CaseQueue) -> Result<Vec<StoredCase>> {
+                    let mut qb = QueryBuilder::<$db>::new(format!(
+                        "SELECT {CASE_COLS} FROM cases_cases WHERE department_id = "
+                    ));
+                    qb.push_bind(q.department_id);
+                    if !q.stages.is_empty() {
+                        qb.push(" AND stage IN (");
+                        let mut sep = qb.separated(", ");
+                        for s in &q.stages {
+                            sep.push_bind(*s);
+                        }
+                        qb.push(")");
+                    }
+                    if let Some(r) = q.holder_role {
+                        qb.push(" AND holder_role = ").push_bind(r.as_str());
+                    }
+                    qb.push(" AND id > ").push_bind(q.after_id);
+                    qb.push(" ORDER BY id LIMIT ").push_bind(q.limit);
+                    all(qb.build().fetch_all(&self.pool).await?)
+                }
+
+                async fn running_cases(&self, after_id: i64, limit: i64) -> Result<Vec<StoredCase>> {
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {CASE_COLS} FROM cases_cases \
+                         WHERE stage IN ('submitted', 'working') AND id > $1 ORDER BY id LIMIT $2"
+                    )))
+                    .bind(after_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    all(rows)
+                }
+
+                async fn cards(&self, department_id: Option<i64>, limit: i64) -> Result<Vec<CardRow>> {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "SELECT c.number, k.step, k.kind, k.department_id, k.assignee, k.on_day, \
+                         k.reason FROM cases_cards k JOIN cases_cases c ON c.id = k.case_id",
+                    );
+                    if let Some(d) = department_id {
+                        qb.push(" WHERE k.department_id = ").push_bind(d);
+                    }
+                    qb.push(" ORDER BY k.at DESC, c.number LIMIT ").push_bind(limit);
+                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| {
+                            let kind: String = r.try_get("kind")?;
+                            Ok(CardRow {
+                                case_number: r.try_get("number")?,
+                                step: r.try_get("step")?,
+                                kind: CardKind::parse(&kind).ok_or_else(|| {
+                                    StoreError::Config(format!("unknown card kind {kind}"))
+                                })?,
+                                department_id: r.try_get("department_id")?,
+                                assignee: r.try_get("assignee")?,
+                                on: r.try_get("on_day")?,
+                                reason: r.try_get("reason")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn certificate(&self, number: &str) -> Result<Option<Certificate>> {
+                    let row = sqlx::query("SELECT body FROM cases_certificates WHERE number = $1")
+                        .bind(number)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    match row {
+                        Some(r) => {
+                            let Json(c): Json<Certificate> = r.try_get("body")?;
+                            Ok(Some(c))
+                        }
+                        None => Ok(None),
+                    }
+                }
+
+                async fn workflow(&self, item_code: &str) -> Result<Option<Workflow>> {
+                    let row = sqlx::query("SELECT steps FROM cases_workflows WHERE item_code = $1")
+                        .bind(item_code)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    match row {
+                        Some(r) => {
+                            let Json(steps) = r.try_get("steps")?;
+                            Ok(Some(Workflow { steps }))
+                        }
+                        None => Ok(None),
+                    }
+                }
+
+                async fn put_workflow(
+                    &self,
+                    item_code: &str,
+                    workflow: &Workflow,
+                    actor: &str,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query(
+                        "INSERT INTO cases_workflows (item_code, steps, updated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (item_code) DO UPDATE SET steps = excluded.steps, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(item_code)
+                    .bind(Json(&workflow.steps))
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                    let e = bianli_domain::event::NewEvent::new(
+                        "cases",
+                        "workflow.set",
+                        item_code.to_string(),
+                        actor,
+                        serde_json::json!({ "steps": workflow.steps.len() }),
+                    );
+                    write_event(&mut tx, &e, at).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use impl_case_store;
+
+use bianli_domain::cases::{Case, Certificate};
+use bianli_domain::event::NewEvent;
+
+use super::NewCard;
+
+/// Public facts only: the applicant is neither named nor identified.
+pub(crate) fn submitted_event(case: &Case, actor: &str) -> NewEvent {
+    NewEvent::new(
+        "cases",
+        "case.submitted",
+        format!("case:{}", case.number),
+        actor,
+        serde_json::json!({
+            "item": case.item.to_string(),
+            "division": case.division.as_str(),
+            "channel": case.channel.as_str(),
+            "received_on": case.received_on,
+        }),
+    )
+}
+
+pub(crate) fn card_event(case: &Case, card: &NewCard) -> NewEvent {
+    NewEvent::new(
+        "cases",
+        "case.card",
+        format!("case:{}", case.number),
+        "system:clock",
+        serde_json::json!({
+            "kind": card.kind.as_str(),
+            "step": card.step,
+            "department_id": card.department_id,
+            "on": card.on,
+        }),
+    )
+}
+
+pub(crate) fn certificate_event(c: &Certificate, actor: &str) -> NewEvent {
+    NewEvent::new(
+        "cases",
+        "certificate.issued",
+        format!("certificate:{}", c.number),
+        actor,
+        serde_json::json!({
+            "case": c.case_number,
+            "item": c.item_code,
+            "issued_on": c.issued_on,
+            "valid_until": c.valid_until,
+        }),
+    )
+}

@@ -1,0 +1,152 @@
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bianli_app::AppError;
+use bianli_app::cases::{
+    ActionInput, Application, CaseView, CertificateView, PublicStatus, QueueEntry, Receipt, Swept,
+};
+use bianli_app::store::cases::CardRow;
+use bianli_domain::cases::StepTemplate;
+use serde::{Deserialize, Serialize};
+
+use super::extract::{Authed, JsonBody, bearer};
+use super::openapi::cases as doc;
+use super::routes::Routes;
+use crate::{ApiError, AppState};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("", submit, doc::submit())
+        .get("", mine, doc::mine())
+        .get("/queue", queue, doc::queue())
+        .get("/cards", cards, doc::cards())
+        .post("/deadlines/scan", scan, doc::scan())
+        .get("/certificates/{number}", certificate, doc::certificate_op())
+        .get("/workflows/{code}", workflow, doc::workflow())
+        .put("/workflows/{code}", set_workflow, doc::set_workflow())
+        .get("/{number}", case, doc::case_op())
+        .post("/{number}/actions", act, doc::act())
+}
+
+async fn submit(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    JsonBody(a): JsonBody<Application>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.app.submit(&actor, a).await?)))
+}
+
+#[derive(Serialize)]
+pub(super) struct CaseList {
+    pub(super) cases: Vec<QueueEntry>,
+}
+
+async fn mine(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<CaseList>, ApiError> {
+    Ok(Json(CaseList {
+        cases: s.app.my_cases(&actor).await?,
+    }))
+}
+
+async fn queue(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<CaseList>, ApiError> {
+    Ok(Json(CaseList {
+        cases: s.app.queue(&actor).await?,
+    }))
+}
+
+#[derive(Serialize)]
+pub(super) struct Cards {
+    pub(super) cards: Vec<CardRow>,
+}
+
+async fn cards(State(s): State<AppState>, Authed(actor): Authed) -> Result<Json<Cards>, ApiError> {
+    Ok(Json(Cards {
+        cards: s.app.cards(&actor).await?,
+    }))
+}
+
+async fn scan(State(s): State<AppState>, Authed(actor): Authed) -> Result<Json<Swept>, ApiError> {
+    if !matches!(
+        actor.role,
+        bianli_domain::identity::Role::Admin | bianli_domain::identity::Role::Supervisor
+    ) {
+        return Err(AppError::Forbidden("the deadline scan is run by supervisors".into()).into());
+    }
+    Ok(Json(s.app.sweep_deadlines().await?))
+}
+
+async fn certificate(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Json<CertificateView>, ApiError> {
+    Ok(Json(s.app.certificate(&number).await?))
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct Steps {
+    pub(super) steps: Vec<StepTemplate>,
+}
+
+async fn workflow(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Steps>, ApiError> {
+    Ok(Json(Steps {
+        steps: s.app.workflow(&code).await?.steps,
+    }))
+}
+
+async fn set_workflow(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(code): Path<String>,
+    JsonBody(body): JsonBody<Steps>,
+) -> Result<Json<Steps>, ApiError> {
+    Ok(Json(Steps {
+        steps: s.app.set_workflow(&actor, &code, body.steps).await?.steps,
+    }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct CodeQuery {
+    pub(super) code: Option<String>,
+}
+
+/// With `?code=`: the public status, to anyone holding the receipt (rate
+/// limited per client). Without: the whole case, to its applicant and staff.
+async fn case(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(code) = q.code {
+        if !s.status_limit.allow(peer.ip(), std::time::Instant::now()) {
+            return Err(AppError::RateLimited.into());
+        }
+        let status: PublicStatus = s.app.status(&number, &code).await?;
+        return Ok(Json(status).into_response());
+    }
+    let token = bearer(&headers).ok_or(ApiError(AppError::Unauthenticated))?;
+    let actor = s.app.authenticate(token).await?;
+    let view: CaseView = s.app.case_detail(&actor, &number).await?;
+    Ok(Json(view).into_response())
+}
+
+async fn act(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(number): Path<String>,
+    JsonBody(action): JsonBody<ActionInput>,
+) -> Result<Json<CaseView>, ApiError> {
+    Ok(Json(s.app.act(&actor, &number, action).await?))
+}

@@ -1,0 +1,599 @@
+//! The cases' operations (`/cases/...`) and the schemas of their bodies.
+
+use axum::http::StatusCode;
+use bianli_app::cases::PublicEntry;
+use bianli_app::cases::{CaseView, CertificateView, PublicStatus, QueueEntry, Receipt, Swept};
+use bianli_app::store::cases::CardRow;
+use bianli_domain::cases::{
+    Applicant, ApplicantKind, CardKind, Case, Certificate, Correction, CorrectionItem, Decision,
+    Deferred, Delivery, DeliveryMethod, Dues, Entry, Extension, FileRef, Limits, Outcome, Stage,
+    StepKind, StepState, StepTemplate, Submitted, Suspension, SuspensionKind, Validity, Vote,
+};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema};
+
+use super::operation::{Op, queries};
+use super::schema::{
+    array, boolean, closed, date, date_time, every, integer, map, mirror, natural, nullable, open,
+    pattern, r, serialized, string, strings,
+};
+use crate::api::cases::{Cards, CaseList, CodeQuery, Steps};
+
+const TAG: &str = "cases";
+
+fn number() -> RefOr<Schema> {
+    r("CaseNumber")
+}
+
+pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
+    vec![
+        (
+            "CaseNumber",
+            pattern("^[0-9]{6}-[0-9]{8}-[0-9]{6}$", "430100-20261126-000123"),
+        ),
+        (
+            "Stage",
+            serialized(every!(Stage {
+                Submitted,
+                Correcting,
+                Working,
+                Suspended,
+                Decided,
+                Closed
+            })),
+        ),
+        (
+            "Outcome",
+            serialized(every!(Outcome {
+                Approved,
+                Denied,
+                Refused,
+                Withdrawn
+            })),
+        ),
+        ("CardKind", serialized(every!(CardKind { Yellow, Red }))),
+        (
+            "ApplicantKind",
+            serialized(every!(ApplicantKind {
+                Citizen,
+                Enterprise
+            })),
+        ),
+        (
+            "SuspensionKind",
+            serialized(every!(SuspensionKind {
+                Correction,
+                Hearing,
+                Testing,
+                ExpertReview
+            })),
+        ),
+        (
+            "DeliveryMethod",
+            serialized(every!(DeliveryMethod {
+                PickUp,
+                Mail,
+                Electronic
+            })),
+        ),
+        (
+            "StepKind",
+            serialized(every!(StepKind {
+                Accept,
+                Review,
+                Decide,
+                Deliver
+            })),
+        ),
+        (
+            "Validity",
+            serialized(every!(Validity {
+                Valid,
+                Revoked,
+                Expired
+            })),
+        ),
+        (
+            "Receipt",
+            closed(mirror!(Receipt {
+                number: number(),
+                verification_code: string(),
+                item: r("ItemCode"),
+                item_name: string(),
+                department_id: integer(),
+                channel: r("Channel"),
+                received_on: date(),
+                acceptance_due: date(),
+                promised_days: natural(u16::MAX.into()),
+                status_path: string(),
+            })),
+        ),
+        (
+            "QueueEntry",
+            closed(mirror!(QueueEntry {
+                number: number(),
+                item_name: string(),
+                applicant: string(),
+                channel: string(),
+                stage: r("Stage"),
+                stage_zh: string(),
+                step_name: nullable(string()),
+                received_on: date(),
+                due: nullable(date()),
+                days_left: nullable(integer()),
+                card: nullable(r("CardKind")),
+                assignee: nullable(integer()),
+            })),
+        ),
+        (
+            "CaseList",
+            closed(mirror!(CaseList {
+                cases: array(r("QueueEntry"))
+            })),
+        ),
+        (
+            "CardRow",
+            closed(mirror!(CardRow {
+                case_number: number(),
+                step: integer(),
+                kind: r("CardKind"),
+                department_id: integer(),
+                assignee: nullable(integer()),
+                on: date(),
+                reason: string(),
+            })),
+        ),
+        (
+            "Cards",
+            closed(mirror!(Cards {
+                cards: array(r("CardRow"))
+            })),
+        ),
+        (
+            "Swept",
+            closed(mirror!(Swept {
+                deemed_accepted: integer(),
+                yellow: integer(),
+                red: integer(),
+            })),
+        ),
+        (
+            "Dues",
+            closed(mirror!(Dues {
+                promised: date(),
+                statutory: nullable(date()),
+            })),
+        ),
+        (
+            "PublicEntry",
+            closed(mirror!(PublicEntry {
+                on: date(),
+                what: string(),
+                zh: string(),
+                note: nullable(string()),
+            })),
+        ),
+        (
+            "PublicStatus",
+            closed(mirror!(PublicStatus {
+                number: number(),
+                item_name: string(),
+                department: string(),
+                stage: r("Stage"),
+                stage_zh: string(),
+                outcome: nullable(r("Outcome")),
+                received_on: date(),
+                accepted_on: nullable(date()),
+                dues: nullable(r("Dues")),
+                days_left: nullable(integer()),
+                certificate: nullable(string()),
+                timeline: array(r("PublicEntry")),
+            })),
+        ),
+        (
+            "StepTemplate",
+            closed(
+                mirror!(StepTemplate {
+                    kind: r("StepKind"),
+                    name: string(),
+                    role: r("Role"),
+                }
+                optional { joint: array(integer()) })
+                .description(Some(
+                    "`joint`: other departments deciding alongside (并联), on the decide step only",
+                )),
+            ),
+        ),
+        (
+            "Steps",
+            closed(mirror!(Steps {
+                steps: array(r("StepTemplate"))
+            })),
+        ),
+        ("Certificate", closed(certificate())),
+        (
+            "CertificateView",
+            closed(mirror!(CertificateView {
+                department: string(),
+                validity: r("Validity"),
+                validity_zh: string(),
+            }
+            flatten { certificate: certificate() })),
+        ),
+        (
+            "Applicant",
+            closed(mirror!(Applicant {
+                kind: r("ApplicantKind"),
+                name: string(),
+                id: string(),
+                account_id: nullable(integer()),
+            })),
+        ),
+        (
+            "FileRef",
+            closed(mirror!(FileRef {
+                blob: pattern("^[0-9a-f]{64}$", &"ab".repeat(32)),
+                name: string(),
+                size: integer(),
+                media_type: string(),
+            })),
+        ),
+        (
+            "SubmittedMaterial",
+            closed(mirror!(Submitted {
+                material: integer(),
+                name: string(),
+                files: array(r("FileRef")),
+            })),
+        ),
+        (
+            "Vote",
+            closed(mirror!(Vote {
+                department_id: integer(),
+                approve: boolean(),
+                opinion: string(),
+                by: string(),
+                on: date(),
+            })),
+        ),
+        (
+            "StepState",
+            closed(mirror!(StepState {
+                assignee: nullable(integer()),
+                started_on: nullable(date()),
+                done_on: nullable(date()),
+            }
+            optional { votes: array(r("Vote")) }
+            flatten { template: step_template() })),
+        ),
+        (
+            "Limits",
+            closed(mirror!(Limits {
+                promised_days: natural(u16::MAX.into()),
+                statutory: nullable(r("TimeLimit")),
+            })),
+        ),
+        (
+            "Suspension",
+            closed(mirror!(Suspension {
+                kind: r("SuspensionKind"),
+                reason: string(),
+                from: date(),
+                to: nullable(date()),
+            })),
+        ),
+        (
+            "Extension",
+            closed(mirror!(Extension {
+                days: natural(u16::MAX.into()),
+                reason: string(),
+                by: string(),
+                on: date(),
+            })),
+        ),
+        (
+            "Deferred",
+            closed(mirror!(Deferred {
+                material: integer(),
+                name: string(),
+                promised_by: date(),
+                supplied_on: nullable(date()),
+            })),
+        ),
+        (
+            "CorrectionItem",
+            closed(mirror!(CorrectionItem {
+                material: integer(),
+                name: string(),
+                reason: string(),
+            })),
+        ),
+        (
+            "Correction",
+            closed(mirror!(Correction {
+                items: array(r("CorrectionItem")),
+                on: date(),
+                resubmitted_on: nullable(date()),
+            })),
+        ),
+        (
+            "Decision",
+            closed(mirror!(Decision {
+                outcome: r("Outcome"),
+                reasons: string(),
+                remedy: nullable(string()),
+                by: string(),
+                on: date(),
+            })),
+        ),
+        (
+            "Delivery",
+            closed(mirror!(Delivery {
+                method: r("DeliveryMethod"),
+                on: date(),
+            })),
+        ),
+        (
+            "Entry",
+            closed(mirror!(Entry {
+                at: date_time(),
+                on: date(),
+                what: string(),
+                zh: string(),
+                step: nullable(integer()),
+                by: string(),
+                note: nullable(string()),
+            })),
+        ),
+        (
+            "CaseView",
+            closed(mirror!(CaseView {
+                revision: integer(),
+                stage_zh: string(),
+                step_name: nullable(string()),
+                days_left: nullable(integer()),
+                card: nullable(r("CardKind")),
+            }
+            flatten { case: case() })),
+        ),
+    ]
+}
+
+fn step_template() -> ObjectBuilder {
+    mirror!(StepTemplate {
+        kind: r("StepKind"),
+        name: string(),
+        role: r("Role"),
+    }
+    optional { joint: array(integer()) })
+}
+
+fn certificate() -> ObjectBuilder {
+    mirror!(Certificate {
+        number: string(),
+        case_number: number(),
+        item_code: r("ItemCode"),
+        item_name: string(),
+        holder: string(),
+        holder_id: string(),
+        department_id: integer(),
+        issued_on: date(),
+        valid_until: nullable(date()),
+        revoked: nullable(string()),
+    })
+}
+
+fn case() -> ObjectBuilder {
+    mirror!(Case {
+        number: number(),
+        code: pattern("^[2-9A-HJKMNP-Z]{8}$", "K7M2Q9TX"),
+        item: r("ItemCode"),
+        item_name: string(),
+        department_id: integer(),
+        division: string(),
+        applicant: r("Applicant"),
+        channel: r("Channel"),
+        filed_by: string(),
+        form: map(string(), string()),
+        materials: array(r("SubmittedMaterial")),
+        stage: r("Stage"),
+        outcome: nullable(r("Outcome")),
+        step: integer(),
+        steps: array(r("StepState")),
+        limits: r("Limits"),
+        received_on: date(),
+        accepted_on: nullable(date()),
+        deemed: boolean(),
+        commitment: boolean(),
+        dues: nullable(r("Dues")),
+        suspensions: array(r("Suspension")),
+        extension: nullable(r("Extension")),
+        correction: nullable(r("Correction")),
+        deferred: array(r("Deferred")),
+        decision: nullable(r("Decision")),
+        certificate: nullable(string()),
+        delivery: nullable(r("Delivery")),
+        timeline: array(r("Entry")),
+    })
+}
+
+fn application() -> RefOr<Schema> {
+    open(
+        ObjectBuilder::new()
+            .description(Some(
+                "`materials[].files` name blobs already uploaded; `applicant` only when staff \
+                 file for someone (kind, name, id_number or uscc).",
+            ))
+            .property("item", r("ItemCode"))
+            .required("item")
+            .property("channel", r("Channel"))
+            .required("channel")
+            .property("applicant", open(ObjectBuilder::new()))
+            .property("form", map(string(), string()))
+            .property(
+                "materials",
+                array(open(
+                    ObjectBuilder::new()
+                        .property("material", integer())
+                        .property("files", array(r("FileRef"))),
+                )),
+            ),
+    )
+}
+
+fn action() -> RefOr<Schema> {
+    open(
+        ObjectBuilder::new()
+            .description(Some(
+                "One action, by `action`: accept {deferred: [{material, promised_by}]}, refuse \
+                 {reasons, remedy?}, request_correction {items: [{material, reason}]}, resubmit, \
+                 pass {opinion}, return {reason}, decide {approve, opinion, remedy?}, suspend \
+                 {kind, reason}, resume, extend {reason}, deliver {method}, withdraw {reason}, \
+                 supply {material}, assign {username}.",
+            ))
+            .property(
+                "action",
+                strings([
+                    "accept",
+                    "refuse",
+                    "request_correction",
+                    "resubmit",
+                    "pass",
+                    "return",
+                    "decide",
+                    "suspend",
+                    "resume",
+                    "extend",
+                    "deliver",
+                    "withdraw",
+                    "supply",
+                    "assign",
+                ]),
+            )
+            .required("action"),
+    )
+}
+
+pub fn submit() -> Op {
+    Op::new(TAG, "submitCase", "Apply for an item")
+        .describe(
+            "Citizens and enterprises apply for themselves (channel web, mobile or kiosk); a \
+             window clerk files at the hall or for a hotline caller, naming the applicant. The \
+             item must be in force today. The receipt carries the case number and the \
+             verification code that opens its public status.",
+        )
+        .bearer()
+        .body(application())
+        .ok(StatusCode::CREATED, "the receipt", r("Receipt"))
+        .fails(&[StatusCode::FORBIDDEN])
+}
+
+pub fn mine() -> Op {
+    Op::new(TAG, "myCases", "My applications").bearer().ok(
+        StatusCode::OK,
+        "the applicant's cases, newest first",
+        r("CaseList"),
+    )
+}
+
+pub fn queue() -> Op {
+    Op::new(TAG, "caseQueue", "My work queue")
+        .describe("Cases of the staff member's department waiting at a step of their role.")
+        .bearer()
+        .ok(StatusCode::OK, "cases in id order", r("CaseList"))
+        .fails(&[StatusCode::FORBIDDEN])
+}
+
+pub fn cards() -> Op {
+    Op::new(TAG, "caseCards", "Yellow and red cards")
+        .describe("All cards for supervisors; a department's own for its staff.")
+        .bearer()
+        .ok(StatusCode::OK, "newest first", r("Cards"))
+        .fails(&[StatusCode::FORBIDDEN])
+}
+
+pub fn scan() -> Op {
+    Op::new(TAG, "scanDeadlines", "Run the deadline scan now")
+        .describe(
+            "Servers run it every hour. Cases not decided on acceptance within 5 working days \
+             become accepted (行政许可法 §32, with a red card); running cases earn yellow and red \
+             cards. Safe to run anywhere, any number of times.",
+        )
+        .bearer()
+        .ok(StatusCode::OK, "what this run found", r("Swept"))
+        .fails(&[StatusCode::FORBIDDEN])
+}
+
+pub fn certificate_op() -> Op {
+    Op::new(TAG, "verifyCertificate", "Verify an e-certificate")
+        .path("number", string(), "the certificate number printed on it")
+        .ok(
+            StatusCode::OK,
+            "the certificate and whether it is valid today",
+            r("CertificateView"),
+        )
+        .fails(&[StatusCode::NOT_FOUND])
+}
+
+pub fn workflow() -> Op {
+    Op::new(TAG, "itemWorkflow", "An item's steps")
+        .path("code", r("ItemCode"), "the item's code")
+        .ok(StatusCode::OK, "the steps its cases go through", r("Steps"))
+        .fails(&[StatusCode::NOT_FOUND, StatusCode::UNPROCESSABLE_ENTITY])
+}
+
+pub fn set_workflow() -> Op {
+    Op::new(TAG, "setItemWorkflow", "Set an item's steps")
+        .describe(
+            "The item's department admin. 受理 first, one 决定, 办结送达 last; staff roles only; \
+             joint departments on the decide step. Running cases keep their steps.",
+        )
+        .bearer()
+        .path("code", r("ItemCode"), "the item's code")
+        .body(r("Steps"))
+        .ok(StatusCode::OK, "the steps now in use", r("Steps"))
+        .fails(&[StatusCode::FORBIDDEN, StatusCode::NOT_FOUND])
+}
+
+pub fn case_op() -> Op {
+    let op = Op::new(TAG, "case", "A case: public status or the whole case")
+        .describe(
+            "With `code`: the public status to anyone holding the receipt (30 queries a minute \
+             per client; a wrong code answers exactly as an unknown number). Without: the whole \
+             case, to its applicant and the staff handling it.",
+        )
+        .bearer_optional()
+        .path("number", number(), "the case number");
+    queries!(
+        op,
+        CodeQuery {
+            code: query(string(), "the verification code on the receipt"),
+        }
+    )
+    .ok(
+        StatusCode::OK,
+        "PublicStatus with a code, CaseView without",
+        super::schema::one_of([r("PublicStatus"), r("CaseView")]),
+    )
+    .fails(&[StatusCode::NOT_FOUND, StatusCode::TOO_MANY_REQUESTS])
+}
+
+pub fn act() -> Op {
+    Op::new(TAG, "actOnCase", "Act on a case")
+        .describe(
+            "Every transition: the window's accept / refuse / request_correction, the \
+             applicant's resubmit / withdraw / supply, review and decision, suspension, \
+             extension, delivery, assignment. Who may do what when is the domain's rule: a \
+             403 for the wrong person, a 409 naming `state` for an action the case's stage \
+             does not allow, a 422 naming the field for bad input.",
+        )
+        .bearer()
+        .path("number", number(), "the case number")
+        .body(action())
+        .ok(StatusCode::OK, "the case after the action", r("CaseView"))
+        .fails(&[
+            StatusCode::FORBIDDEN,
+            StatusCode::NOT_FOUND,
+            StatusCode::CONFLICT,
+        ])
+}
