@@ -42,6 +42,18 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<bianli_blob::BlobError> for AppError {
+    fn from(e: bianli_blob::BlobError) -> Self {
+        match e {
+            // Use cases relabel it with the field the id came in.
+            bianli_blob::BlobError::BadId(why) => AppError::Invalid(Invalid::one("blob", why)),
+            // A corrupt object, an unreachable store or a bad store URL are
+            // the operator's to fix, never the caller's.
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<bianli_search::SearchError> for AppError {
     fn from(e: bianli_search::SearchError) -> Self {
         AppError::Internal(format!("search index: {e}"))

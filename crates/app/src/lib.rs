@@ -3,8 +3,10 @@
 //! call these and nothing below them.
 //!
 //! Owns: authorisation, password and token handling, keeping the search index in
-//! step with the database, demo seeding. Must not depend on HTTP or HTML.
+//! step with the database, demo seeding, which blob store uploads go to. Must not
+//! depend on HTTP or HTML.
 
+mod blobs;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
@@ -20,10 +22,13 @@ pub mod spreadsheet;
 
 use std::sync::Arc;
 
+use bianli_blob::Blobs;
 use bianli_store::Store;
 use chrono::{DateTime, Utc};
 
+pub use bianli_blob as blob;
 pub use bianli_store as store;
+pub use blobs::default_blobs_url;
 pub use error::AppError;
 pub use identity::Actor;
 
@@ -42,13 +47,21 @@ pub struct App {
     pub(crate) index: Arc<index::Index>,
     pub(crate) counts: Arc<counts::CountsCache>,
     pub(crate) calendar: Arc<calendar::CalendarCache>,
+    pub(crate) blobs: Arc<Blobs>,
     clock: Arc<clock::Clock>,
 }
 
 impl App {
-    /// Opens the database, runs migrations and builds the search index from it.
+    /// Opens the database, runs migrations and builds the search index from
+    /// it; uploads go to the default blob store ([`default_blobs_url`]).
     pub async fn open(db_url: &str) -> Result<App> {
-        let app = Self::connect(db_url, true).await?;
+        Self::open_with(db_url, &default_blobs_url(db_url)).await
+    }
+
+    /// [`App::open`] with uploads in the blob store `blobs_url` names (a
+    /// folder, `file:///PATH`, `s3://BUCKET?endpoint=…&region=…` or `memory:`).
+    pub async fn open_with(db_url: &str, blobs_url: &str) -> Result<App> {
+        let app = Self::connect(db_url, blobs_url, true).await?;
         app.index.rebuild(&*app.store).await?;
         Ok(app)
     }
@@ -56,10 +69,17 @@ impl App {
     /// Opens the database without a search index, for one-shot commands
     /// (seed, import, export) that do not search.
     pub async fn open_unindexed(db_url: &str) -> Result<App> {
-        Self::connect(db_url, false).await
+        Self::open_unindexed_with(db_url, &default_blobs_url(db_url)).await
     }
 
-    async fn connect(db_url: &str, indexed: bool) -> Result<App> {
+    /// [`App::open_unindexed`] with uploads in the blob store `blobs_url` names.
+    pub async fn open_unindexed_with(db_url: &str, blobs_url: &str) -> Result<App> {
+        Self::connect(db_url, blobs_url, false).await
+    }
+
+    async fn connect(db_url: &str, blobs_url: &str, indexed: bool) -> Result<App> {
+        let blobs = Arc::new(Blobs::open(blobs_url).await?);
+        tracing::info!(blobs = blobs.describe(), "blob store opened");
         let store = bianli_store::connect(db_url).await?;
         let index = Arc::new(index::Index::new(indexed)?);
         let calendar = Arc::new(calendar::CalendarCache::open(&*store).await?);
@@ -68,6 +88,7 @@ impl App {
             index,
             counts: Arc::default(),
             calendar,
+            blobs,
             clock: Arc::default(),
         };
         app.load_bundled_calendar_if_empty().await?;
@@ -95,6 +116,11 @@ impl App {
 
     pub fn store(&self) -> &dyn Store {
         &*self.store
+    }
+
+    /// Where uploaded materials are kept.
+    pub fn blobs(&self) -> &Blobs {
+        &self.blobs
     }
 
     /// Department names by id (cached; refreshed when reference data loads).

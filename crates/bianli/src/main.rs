@@ -37,6 +37,16 @@ struct Db {
 }
 
 #[derive(clap::Args, Clone)]
+struct BlobsArg {
+    /// Where uploaded materials are kept: a folder, file:///PATH,
+    /// s3://BUCKET?endpoint=http://HOST:PORT&region=REGION (credentials from
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or memory: [default: a
+    /// bianli-blobs folder next to a SQLite file, else ./bianli-blobs]
+    #[arg(long, env = "BIANLI_BLOBS")]
+    blobs: Option<String>,
+}
+
+#[derive(clap::Args, Clone)]
 struct Addr {
     /// Address to listen on
     #[arg(long, env = "BIANLI_ADDR", default_value = "127.0.0.1:8080")]
@@ -50,12 +60,16 @@ enum Command {
         #[command(flatten)]
         db: Db,
         #[command(flatten)]
+        blobs: BlobsArg,
+        #[command(flatten)]
         addr: Addr,
     },
     /// Seed the demo data when the database is empty, then serve
     Demo {
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        blobs: BlobsArg,
         #[command(flatten)]
         addr: Addr,
     },
@@ -76,6 +90,8 @@ enum Command {
         demo: bool,
         #[command(flatten)]
         db: Db,
+        #[command(flatten)]
+        blobs: BlobsArg,
     },
 }
 
@@ -201,19 +217,21 @@ async fn main() -> Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { db, addr } => serve(open(&db.db, true).await?, addr.addr, false).await,
-        Command::Demo { db, addr } => {
-            let app = open(&db.db, true).await?;
+        Command::Serve { db, blobs, addr } => {
+            serve(open_with(&db.db, &blobs, true).await?, addr.addr, false).await
+        }
+        Command::Demo { db, blobs, addr } => {
+            let app = open_with(&db.db, &blobs, true).await?;
             seed(&app).await?;
             serve(app, addr.addr, true).await
         }
         Command::Catalog { command } => catalog(command).await,
         Command::Calendar { command } => calendar(command).await,
-        Command::Seed { demo, db } => {
+        Command::Seed { demo, db, blobs } => {
             if !demo {
                 anyhow::bail!("say what to seed: `bianli seed --demo`");
             }
-            seed(&open(&db.db, false).await?).await
+            seed(&open_with(&db.db, &blobs, false).await?).await
         }
     }
 }
@@ -232,7 +250,7 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
             let format = import_format(&file)?;
             let data =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let app = open(&db.db, false).await?;
+            let app = open(&db.db).await?;
             let decree = bianli_domain::catalog::DecreeInput {
                 number,
                 title,
@@ -272,7 +290,7 @@ async fn catalog(command: CatalogCommand) -> Result<()> {
         } => {
             let format = export_format(format, out.as_deref())?;
             let as_of = bianli_app::catalog::parse_date("as_of", &as_of)?;
-            let app = open(&db.db, false).await?;
+            let app = open(&db.db).await?;
             let mut sink: Box<dyn std::io::Write> = match &out {
                 Some(p) => Box::new(
                     std::fs::File::create(p)
@@ -294,7 +312,7 @@ async fn calendar(command: CalendarCommand) -> Result<()> {
         CalendarCommand::Load { file, db } => {
             let data =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let app = open(&db.db, false).await?;
+            let app = open(&db.db).await?;
             let actor = bianli_app::Actor::system("cli");
             match app.load_calendar(&actor, &data).await {
                 Ok(loaded) => {
@@ -320,21 +338,40 @@ async fn calendar(command: CalendarCommand) -> Result<()> {
     }
 }
 
-/// Opens the database; `indexed` builds the search index (a server needs it,
-/// one-shot commands do not).
-async fn open(db: &str, indexed: bool) -> Result<App> {
+/// A SQLite file's folder, made when missing.
+fn create_sqlite_dir(db: &str) -> Result<()> {
     if let Some(path) = db.strip_prefix("sqlite://")
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
+    Ok(())
+}
+
+/// Opens the database for a one-shot command that neither searches nor
+/// touches uploads (its blob store is the default one).
+async fn open(db: &str) -> Result<App> {
+    create_sqlite_dir(db)?;
+    App::open_unindexed(db)
+        .await
+        .with_context(|| format!("opening {db}"))
+}
+
+/// Opens the database and the blob store; `indexed` builds the search
+/// index (a server needs it, seeding does not).
+async fn open_with(db: &str, blobs: &BlobsArg, indexed: bool) -> Result<App> {
+    let blobs = blobs
+        .blobs
+        .clone()
+        .unwrap_or_else(|| bianli_app::default_blobs_url(db));
+    create_sqlite_dir(db)?;
     let app = if indexed {
-        App::open(db).await
+        App::open_with(db, &blobs).await
     } else {
-        App::open_unindexed(db).await
+        App::open_unindexed_with(db, &blobs).await
     };
-    app.with_context(|| format!("opening {db}"))
+    app.with_context(|| format!("opening {db} with blobs at {blobs}"))
 }
 
 async fn seed(app: &App) -> Result<()> {

@@ -200,7 +200,7 @@ async fn a_new_year_loads_without_a_release(db: Db) {
 
     // Loaded by another process on the same database (the `bianli` command,
     // or another server on PostgreSQL): the server follows its event.
-    let other = bianli_app::App::open_unindexed(&t.db_url)
+    let other = bianli_app::App::open_unindexed_with(&t.db_url, &t.blobs_url)
         .await
         .expect("open");
     let y2028 = YEAR_2027.replace("2027-", "2028-");

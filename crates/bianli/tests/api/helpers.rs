@@ -19,6 +19,8 @@ pub struct TestApp {
     pub url: String,
     /// The database, for running the `bianli` command against it.
     pub db_url: String,
+    /// This test's own blob store (a fresh folder), for the same.
+    pub blobs_url: String,
     pub client: Client,
     pub app: App,
 }
@@ -67,9 +69,25 @@ pub async fn spawn_app(db: Db) -> TestApp {
     spawn_with(db, Some(&DIVISIONS)).await
 }
 
+/// A blob folder no other test touches (inside the temp folder the SQLite
+/// test databases use, so one clean-up covers both).
+fn fresh_blobs() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let mut salt = [0u8; 4];
+    getrandom::fill(&mut salt).expect("randomness");
+    let dir = std::env::temp_dir().join("bianli-tests").join(format!(
+        "blobs_{}_{}_{}",
+        std::process::id(),
+        n,
+        u32::from_le_bytes(salt)
+    ));
+    dir.display().to_string()
+}
+
 async fn spawn_with(db: Db, divisions: Option<&[&str]>) -> TestApp {
     let db_url = fresh_db(db).await;
-    let app = App::open(&db_url).await.expect("open app");
+    let blobs_url = fresh_blobs();
+    let app = App::open_with(&db_url, &blobs_url).await.expect("open app");
     if let Some(d) = divisions {
         app.seed_demo_within(Some(d), &|_| {}).await.expect("seed");
     }
@@ -84,6 +102,7 @@ async fn spawn_with(db: Db, divisions: Option<&[&str]>) -> TestApp {
     TestApp {
         url: format!("http://{addr}"),
         db_url,
+        blobs_url,
         client: Client::new(),
         app,
     }

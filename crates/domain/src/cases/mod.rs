@@ -9,6 +9,7 @@ mod error;
 mod number;
 mod submit;
 mod transition;
+pub mod upload;
 mod workflow;
 
 pub use case::{
