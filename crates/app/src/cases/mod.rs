@@ -6,6 +6,7 @@ mod act;
 mod certificate;
 mod submit;
 mod sweep;
+mod upload;
 mod view;
 
 pub use act::ActionInput;

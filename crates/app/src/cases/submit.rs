@@ -197,13 +197,15 @@ impl App {
             .workflow(&code.to_string())
             .await?
             .unwrap_or_else(Workflow::standard);
+        let files = self.resolve_files(&a.materials).await?;
         let materials = a
             .materials
             .into_iter()
-            .map(|m| Submitted {
+            .zip(files)
+            .map(|(m, files)| Submitted {
                 material: m.material,
                 name: String::new(),
-                files: m.files,
+                files,
             })
             .collect();
         let new = NewCase::check(

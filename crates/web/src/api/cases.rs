@@ -9,7 +9,9 @@ use bianli_app::cases::{
     ActionInput, Application, CaseView, CertificateView, PublicStatus, QueueEntry, Receipt, Swept,
 };
 use bianli_app::store::cases::CardRow;
-use bianli_domain::cases::StepTemplate;
+use bianli_domain::Invalid;
+use bianli_domain::cases::upload::MAX_FILE_BYTES;
+use bianli_domain::cases::{FileRef, StepTemplate};
 use serde::{Deserialize, Serialize};
 
 use super::extract::{Authed, JsonBody, bearer};
@@ -20,6 +22,7 @@ use crate::{ApiError, AppState};
 pub fn routes() -> Routes {
     Routes::new()
         .post("", submit, doc::submit())
+        .post("/uploads", upload, doc::upload())
         .get("", mine, doc::mine())
         .get("/queue", queue, doc::queue())
         .get("/cards", cards, doc::cards())
@@ -29,6 +32,35 @@ pub fn routes() -> Routes {
         .put("/workflows/{code}", set_workflow, doc::set_workflow())
         .get("/{number}", case, doc::case_op())
         .post("/{number}/actions", act, doc::act())
+}
+
+#[derive(Deserialize)]
+pub(super) struct UploadQuery {
+    pub(super) name: Option<String>,
+}
+
+/// One file as the raw body. Read here rather than through `Bytes`, whose
+/// 2 MB default is far below a scanned licence.
+async fn upload(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<FileRef>), ApiError> {
+    let limit = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
+    let content = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        Invalid::one(
+            "body",
+            format!("a file may be at most {} MiB", MAX_FILE_BYTES >> 20),
+        )
+    })?;
+    let declared = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let name = q.name.unwrap_or_default();
+    let file = s.app.upload(&actor, &name, declared, content).await?;
+    Ok((StatusCode::CREATED, Json(file)))
 }
 
 async fn submit(

@@ -17,7 +17,7 @@ use super::schema::{
     array, boolean, closed, date, date_time, every, integer, map, mirror, natural, nullable, open,
     pattern, r, serialized, string, strings,
 };
-use crate::api::cases::{Cards, CaseList, CodeQuery, Steps};
+use crate::api::cases::{Cards, CaseList, CodeQuery, Steps, UploadQuery};
 
 const TAG: &str = "cases";
 
@@ -486,6 +486,29 @@ pub fn submit() -> Op {
         .body(application())
         .ok(StatusCode::CREATED, "the receipt", r("Receipt"))
         .fails(&[StatusCode::FORBIDDEN])
+}
+
+pub fn upload() -> Op {
+    let op = Op::new(TAG, "uploadFile", "Upload one material file")
+        .describe(
+            "The file is the raw body (PDF, JPEG, PNG or OFD, at most 20 MiB); its type is read \
+             from the bytes, and a Content-Type that says otherwise is refused. Cite the returned \
+             `blob` in an application's `materials[].files`.",
+        )
+        .bearer()
+        .raw_body("the file's bytes");
+    queries!(
+        op,
+        UploadQuery {
+            name: query(string(), "the file's name as the applicant knows it"),
+        }
+    )
+    .ok(
+        StatusCode::CREATED,
+        "how to cite the stored file",
+        r("FileRef"),
+    )
+    .fails(&[StatusCode::UNPROCESSABLE_ENTITY])
 }
 
 pub fn mine() -> Op {

@@ -130,6 +130,33 @@ impl Op {
         self.fails(&[StatusCode::UNPROCESSABLE_ENTITY])
     }
 
+    /// A file as the body, in any of the media types the route accepts.
+    pub fn raw_body(mut self, description: &str) -> Self {
+        let binary = || {
+            ContentBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .content_media_type("application/octet-stream"),
+                ))
+                .build()
+        };
+        let mut body = RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .description(Some(description));
+        for media in [
+            "application/pdf",
+            "image/jpeg",
+            "image/png",
+            "application/ofd",
+            "application/octet-stream",
+        ] {
+            body = body.content(media, binary());
+        }
+        self.b = self.b.request_body(Some(body.build()));
+        self.fails(&[StatusCode::UNPROCESSABLE_ENTITY])
+    }
+
     /// A signed-in route (`Authed`).
     pub fn bearer(mut self) -> Self {
         self.auth = Auth::Required;
