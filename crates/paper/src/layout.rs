@@ -209,16 +209,14 @@ impl Builder<'_, '_> {
     fn wrap(
         &self,
         text: &str,
-        style: Style,
-        size: f32,
+        set: Set,
         width: f32,
         indent: f32,
         breaks: Breaks,
-        field: &'static str,
     ) -> Result<Vec<Line>, PaperError> {
         let shaper = self.shaper;
         wrap(text, width, indent, breaks, &mut |c| {
-            shaper.advance(style, size, c, field)
+            shaper.advance(set.style, set.size, c, set.field)
         })
     }
 
@@ -234,12 +232,10 @@ impl Builder<'_, '_> {
         let leading = 1.4;
         let lines = self.wrap(
             doc.title.trim(),
-            Style::Title,
-            s.title,
+            Set::new(Style::Title, s.title, "title"),
             self.content_width(),
             0.0,
             Breaks::Words,
-            "title",
         )?;
         for line in lines {
             let x = s.left + (self.content_width() - line.width) / 2.0;
@@ -251,12 +247,10 @@ impl Builder<'_, '_> {
         if !doc.number.trim().is_empty() {
             let lines = self.wrap(
                 doc.number.trim(),
-                Style::Body,
-                s.number,
+                Set::new(Style::Body, s.number, "number"),
                 self.content_width(),
                 0.0,
                 Breaks::Words,
-                "number",
             )?;
             for line in lines {
                 // Notices centre the 文号 under the title; certificates put
@@ -295,12 +289,10 @@ impl Builder<'_, '_> {
         let s = self.s;
         let lines = self.wrap(
             content.trim_end(),
-            Style::Body,
-            size,
+            Set::new(Style::Body, size, field),
             self.content_width(),
             indent,
             Breaks::Words,
-            field,
         )?;
         for (i, line) in lines.into_iter().enumerate() {
             self.reserve(size * leading);
@@ -360,24 +352,24 @@ impl Builder<'_, '_> {
         for (label, value) in &doc.fields {
             let labels = self.wrap(
                 label.trim(),
-                label_style,
-                size,
+                Set::new(label_style, size, "fields"),
                 label_col - 2.0 * pad,
                 0.0,
                 Breaks::Words,
-                "fields",
             )?;
             let values = self.wrap(
                 value.trim(),
-                Style::Body,
-                size,
+                Set::new(Style::Body, size, "fields"),
                 value_col - 2.0 * pad,
                 0.0,
                 Breaks::Words,
-                "fields",
             )?;
             let rows = labels.len().max(values.len());
-            self.reserve(rows as f32 * line_h + 2.0 * pad);
+            let height = rows as f32 * line_h + 2.0 * pad;
+            // Moving a row that will be split anyway would only leave a gap.
+            if height <= s.bottom - s.top {
+                self.reserve(height);
+            }
             let mut next = 0;
             while next < rows {
                 let room = ((s.bottom - self.y - 2.0 * pad) / line_h).floor().max(0.0) as usize;
@@ -437,22 +429,18 @@ impl Builder<'_, '_> {
         let url_col = (s.qr * 2.2).min(self.content_width() * 0.45);
         let urls = self.wrap(
             doc.verify_url.trim(),
-            Style::Body,
-            url_size,
+            Set::new(Style::Body, url_size, "verify_url"),
             url_col,
             0.0,
             Breaks::Anywhere,
-            "verify_url",
         )?;
         let issuer_col = (self.content_width() - url_col - 24.0).max(s.issuer * 6.0);
         let issuers = self.wrap(
             doc.issuer.trim(),
-            Style::Body,
-            s.issuer,
+            Set::new(Style::Body, s.issuer, "issuer"),
             issuer_col,
             0.0,
             Breaks::Words,
-            "issuer",
         )?;
         let left_h = s.qr + caption * 1.6 + urls.len() as f32 * url_size * 1.3;
         let right_h = (issuers.len() + 1) as f32 * s.issuer * 1.6;
@@ -548,6 +536,21 @@ impl Builder<'_, '_> {
             ));
         }
         Ok(())
+    }
+}
+
+/// How a piece of text is set, and which document field it came from (for
+/// the error when the font cannot print it).
+#[derive(Clone, Copy)]
+struct Set {
+    style: Style,
+    size: f32,
+    field: &'static str,
+}
+
+impl Set {
+    fn new(style: Style, size: f32, field: &'static str) -> Self {
+        Self { style, size, field }
     }
 }
 

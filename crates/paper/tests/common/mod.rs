@@ -43,14 +43,21 @@ pub fn licence() -> Document {
         number: "编号：JY11105010000017".into(),
         addressee: None,
         paragraphs: vec![
-            "本许可证是经营者从事食品经营活动的合法凭证，应当悬挂或者摆放在经营场所的显著位置。".into(),
+            "本许可证是经营者从事食品经营活动的合法凭证，应当悬挂或者摆放在经营场所的显著位置。"
+                .into(),
         ],
         fields: vec![
             ("经营者名称".into(), "北京朝阳区张三餐饮店".into()),
             ("统一社会信用代码".into(), "92110105MA01ABCD2X".into()),
             ("法定代表人（负责人）".into(), "张三".into()),
-            ("住所".into(), "北京市朝阳区建国路88号SOHO现代城1号楼101室".into()),
-            ("经营项目".into(), "热食类食品制售；冷食类食品制售；自制饮品制售（不含自酿酒）".into()),
+            (
+                "住所".into(),
+                "北京市朝阳区建国路88号SOHO现代城1号楼101室".into(),
+            ),
+            (
+                "经营项目".into(),
+                "热食类食品制售；冷食类食品制售；自制饮品制售（不含自酿酒）".into(),
+            ),
             ("有效期至".into(), "2031年11月25日".into()),
         ],
         issuer: "北京市朝阳区市场监督管理局".into(),
@@ -59,11 +66,33 @@ pub fn licence() -> Document {
     }
 }
 
-/// A fresh directory for one test's files.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bianli-paper-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for one test's files: removed when the test passes,
+/// kept (and named in the failure output) when it fails, to look at.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("bianli-paper-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("PDFs kept in {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// Runs a poppler-utils tool and returns its standard output.
