@@ -10,13 +10,15 @@ use crate::wrap::{Breaks, Line, wrap};
 /// One thing to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Op {
-    /// `y` is the baseline.
+    /// `y` is the baseline; `spacing` points are added after every
+    /// character but the last.
     Text {
         x: f32,
         y: f32,
         size: f32,
         style: Style,
         text: String,
+        spacing: f32,
     },
     Line {
         from: (f32, f32),
@@ -296,10 +298,18 @@ impl Builder<'_, '_> {
         )?;
         for (i, line) in lines.into_iter().enumerate() {
             self.reserve(size * leading);
-            let x = s.left + if i == 0 { indent } else { 0.0 };
+            let indent = if i == 0 { indent } else { 0.0 };
             let y = Self::baseline(self.y, size, leading);
             if !line.text.is_empty() {
-                self.push(text(x, y, size, Style::Body, line.text));
+                let spacing = justify(&line, self.content_width() - indent, size);
+                self.push(Op::Text {
+                    x: s.left + indent,
+                    y,
+                    size,
+                    style: Style::Body,
+                    text: line.text,
+                    spacing,
+                });
             }
             self.y += size * leading;
         }
@@ -373,7 +383,7 @@ impl Builder<'_, '_> {
             let mut next = 0;
             while next < rows {
                 let room = ((s.bottom - self.y - 2.0 * pad) / line_h).floor().max(0.0) as usize;
-                if room == 0 {
+                if room == 0 && !self.at_page_top() {
                     self.new_page();
                     continue;
                 }
@@ -561,5 +571,19 @@ fn text(x: f32, y: f32, size: f32, style: Style, text: String) -> Op {
         size,
         style,
         text,
+        spacing: 0.0,
     }
+}
+
+/// The spacing that makes a wrapped line of prose end flush with the right
+/// margin, as Chinese documents are set. Capped at a tenth of an em: a line
+/// left short by a long Latin word stays ragged instead of gappy (wider gaps
+/// would also turn into spaces when the text is copied out).
+fn justify(line: &Line, measure: f32, size: f32) -> f32 {
+    let gaps = line.text.chars().count().saturating_sub(1);
+    if !line.wrapped || gaps == 0 {
+        return 0.0;
+    }
+    let spacing = (measure - line.width).max(0.0) / gaps as f32;
+    if spacing <= size * 0.1 { spacing } else { 0.0 }
 }

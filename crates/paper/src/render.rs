@@ -105,6 +105,7 @@ fn draw(
             size,
             style,
             text,
+            spacing,
         } => {
             let font = match style {
                 Style::Body => fonts.body.font.clone(),
@@ -112,7 +113,7 @@ fn draw(
             };
             surface.set_stroke(None);
             surface.set_fill(Some(fill(Color::Black)));
-            let glyphs = shaper.glyphs(*style, text);
+            let glyphs = shaper.glyphs(*style, text, spacing / size);
             surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs, font, text, *size, false);
         }
         Op::Line {

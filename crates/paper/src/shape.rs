@@ -100,17 +100,20 @@ impl<'a> Shaper<'a> {
             .sum()
     }
 
-    /// Glyphs for a line already measured (so every character has one).
-    /// Each glyph carries its character's byte range: that is what the PDF
-    /// writer turns into the ToUnicode map that makes the text extractable.
-    pub(crate) fn glyphs(&self, style: Style, text: &str) -> Vec<KrillaGlyph> {
+    /// Glyphs for a line already measured (so every character has one),
+    /// with `spacing` em added after each but the last. Each glyph carries
+    /// its character's byte range: that is what the PDF writer turns into the
+    /// ToUnicode map that makes the text extractable.
+    pub(crate) fn glyphs(&self, style: Style, text: &str, spacing: f32) -> Vec<KrillaGlyph> {
         let face = self.face(style);
+        let last = text.char_indices().last().map_or(0, |(at, _)| at);
         text.char_indices()
             .map(|(at, c)| {
                 let (glyph, advance) = face.lookup(c).unwrap_or((skrifa::GlyphId::NOTDEF, 0.0));
+                let extra = if at == last { 0.0 } else { spacing };
                 KrillaGlyph::new(
                     GlyphId::new(glyph.to_u32()),
-                    advance,
+                    advance + extra,
                     0.0,
                     0.0,
                     0.0,

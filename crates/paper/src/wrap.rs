@@ -20,6 +20,9 @@ pub(crate) enum Breaks {
 pub(crate) struct Line {
     pub(crate) text: String,
     pub(crate) width: f32,
+    /// Ended by wrapping rather than by the end of the text or a `\n`: such
+    /// a line may be spread to the full measure (两端对齐).
+    pub(crate) wrapped: bool,
 }
 
 const NO_LINE_START: &str = "、。，．；：？！）］｝》」』】〕〉〗”’…,.;:!?)]}%";
@@ -112,17 +115,19 @@ fn fill(units: &[Unit], width: f32, indent: f32, lines: &mut Vec<Line>) {
     let mut line = Line {
         text: String::new(),
         width: 0.0,
+        wrapped: false,
     };
     let mut avail = width - indent;
     let mut pending_space: Option<&Unit> = None;
     let push_line = |line: &mut Line, lines: &mut Vec<Line>| {
-        lines.push(std::mem::replace(
-            line,
-            Line {
-                text: String::new(),
-                width: 0.0,
-            },
-        ));
+        let next = Line {
+            text: String::new(),
+            width: 0.0,
+            wrapped: false,
+        };
+        let mut done = std::mem::replace(line, next);
+        done.wrapped = true;
+        lines.push(done);
     };
     for unit in units {
         if unit.space {
@@ -246,6 +251,14 @@ mod tests {
             ["一", "", "二"]
         );
         assert_eq!(lines("", 10.0, 0.0, Breaks::Words), [""]);
+    }
+
+    #[test]
+    fn only_wrapped_lines_may_be_spread() {
+        let mut advance = |c: char| -> Result<f32, ()> { Ok(if is_wide(c) { 1.0 } else { 0.5 }) };
+        let out = wrap("一二三四五\n六", 2.0, 0.0, Breaks::Words, &mut advance).unwrap();
+        let wrapped: Vec<bool> = out.iter().map(|l| l.wrapped).collect();
+        assert_eq!(wrapped, [true, true, false, false]);
     }
 
     #[test]
