@@ -225,6 +225,11 @@ fn wrapped_lines_never_start_with_closing_punctuation() {
             !"、。，；：）》".contains(first),
             "line starts with {first}: {line}"
         );
+        // Justified lines are spread by glyph spacing, which must stay small
+        // enough that copying the text gives no spurious spaces.
+        if line.contains("材料") || line.contains("申请书") {
+            assert!(!line.trim().contains(' '), "space in copied text: {line:?}");
+        }
     }
     assert_text_comes_back(&pdf, &doc);
 }
