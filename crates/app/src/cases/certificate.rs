@@ -17,6 +17,16 @@ pub struct CertificateView {
 impl App {
     pub async fn certificate(&self, number: &str) -> Result<CertificateView> {
         let number = number.trim();
+        if number
+            .strip_prefix("ZS")
+            .is_none_or(|n| bianli_domain::cases::CaseNumber::parse(n).is_err())
+        {
+            return Err(bianli_domain::Invalid::one(
+                "number",
+                "a certificate number is ZS and the case number, e.g. ZS430100-20261126-000123",
+            )
+            .into());
+        }
         let certificate = self
             .store
             .certificate(number)

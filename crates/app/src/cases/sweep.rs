@@ -19,6 +19,8 @@ pub struct Swept {
     pub deemed_accepted: usize,
     pub yellow: usize,
     pub red: usize,
+    /// Provisional due dates counted again on a newly loaded year.
+    pub recounted: usize,
 }
 
 impl App {
@@ -73,6 +75,18 @@ impl App {
                     }
                     continue;
                 }
+                if case.dues.is_some_and(|d| d.provisional) {
+                    match self
+                        .recount(stored.id, stored.revision, &mut case, &cal, at)
+                        .await
+                    {
+                        Ok(true) => out.recounted += 1,
+                        Ok(false) => {}
+                        // Saved meanwhile by someone else: the next scan sees it.
+                        Err(crate::AppError::Conflict { .. }) => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
                 let Ok(Some(kind)) = clock::card(&case, today, &cal, yellow_within) else {
                     continue;
                 };
@@ -92,6 +106,40 @@ impl App {
             }
         }
         Ok(out)
+    }
+}
+
+impl App {
+    /// Counts a case's provisional due dates again; saves them when the
+    /// calendar now knows better.
+    async fn recount(
+        &self,
+        id: i64,
+        revision: i64,
+        case: &mut Case,
+        cal: &bianli_domain::calendar::WorkCalendar,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        let dues = clock::dues(case, cal)?;
+        if dues == case.dues {
+            return Ok(false);
+        }
+        case.dues = dues;
+        let event = bianli_domain::event::NewEvent::new(
+            "cases",
+            "case.dues_recounted",
+            format!("case:{}", case.number),
+            "system:clock",
+            serde_json::json!({ "dues": case.dues }),
+        );
+        let change = CaseChange {
+            case,
+            event,
+            cards: &[],
+            certificate: None,
+        };
+        self.store.save_case(id, revision, change, at).await?;
+        Ok(true)
     }
 }
 

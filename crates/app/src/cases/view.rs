@@ -55,7 +55,8 @@ fn days_left(case: &Case, today: NaiveDate, cal: &WorkCalendar) -> Option<i64> {
     match case.stage {
         Stage::Working | Stage::Suspended => case
             .dues
-            .and_then(|d| cal.workdays_between(today, d.promised).ok()),
+            .and_then(|d| cal.workdays_between_estimated(today, d.promised))
+            .map(|(n, _)| n),
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 mod blobs;
 mod browser;
 mod calendar;
+mod cases;
 mod catalog;
 mod conformance;
 mod decrees;

@@ -14,11 +14,22 @@ use crate::helpers::{Db, spawn_app};
 /// Every route under /api/v1, written out here rather than read from the
 /// router: a route added without documentation, or documented and not
 /// served, fails `every_route_is_documented_and_served`.
-const ROUTES: [(&str, &str); 21] = [
+const ROUTES: [(&str, &str); 32] = [
     ("GET", "/calendar/add-workdays"),
     ("GET", "/calendar/workdays-between"),
     ("GET", "/calendar/years"),
     ("POST", "/calendar/years"),
+    ("POST", "/cases"),
+    ("GET", "/cases"),
+    ("POST", "/cases/uploads"),
+    ("GET", "/cases/queue"),
+    ("GET", "/cases/cards"),
+    ("POST", "/cases/deadlines/scan"),
+    ("GET", "/cases/certificates/{number}"),
+    ("GET", "/cases/workflows/{code}"),
+    ("PUT", "/cases/workflows/{code}"),
+    ("GET", "/cases/{number}"),
+    ("POST", "/cases/{number}/actions"),
     ("GET", "/catalog/items"),
     ("GET", "/catalog/items/{code}"),
     ("PUT", "/catalog/items/{code}"),
@@ -120,6 +131,7 @@ async fn every_route_is_documented_and_served(db: Db) {
         template
             .replace("{code}", &code)
             .replace("{id}", &id.to_string())
+            .replace("{number}", "not-a-number")
     };
 
     let paths: BTreeSet<&str> = ROUTES.iter().map(|(_, p)| *p).collect();
@@ -474,3 +486,152 @@ async fn real_answers_match_the_schemas(db: Db) {
     .await;
 }
 both_dbs!(answers_match_the_schemas, real_answers_match_the_schemas);
+
+async fn case_answers_match_the_schemas(db: Db) {
+    let t = spawn_app(db).await;
+    let doc = Document::fetch(&t).await;
+    let call = Call { t: &t, doc: &doc };
+    let ok = StatusCode::OK;
+    let page = t
+        .get_json("/api/v1/catalog/items?q=食品经营许可&division=430100")
+        .await;
+    let code = page["items"][0]["code"].as_str().expect("code").to_string();
+    let clerk = t.login("clerk").await;
+    let clerk = Some(clerk.as_str());
+    let file = t
+        .client
+        .post(format!("{}/api/v1/cases/uploads?name=申请书.pdf", t.url))
+        .bearer_auth(clerk.unwrap_or_default())
+        .body(b"%PDF-1.4\n%%EOF\n".to_vec())
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(file.status(), StatusCode::CREATED);
+    let file: Value = file.json().await.expect("json");
+    doc.check_response(
+        "POST",
+        "/cases/uploads",
+        StatusCode::CREATED,
+        Some("application/json"),
+        &file,
+    );
+    let receipt = call
+        .send(
+            "POST",
+            "/cases",
+            "/cases",
+            clerk,
+            Some(&json!({
+                "item": code, "channel": "hall",
+                "form": {"phone": "0731-88888888", "address": "长沙市岳麓区"},
+                "applicant": {"kind": "citizen", "name": "张三", "id_number": "11010519491231002X"},
+                "materials": [{"material": 0, "files": [file]}],
+            })),
+            StatusCode::CREATED,
+        )
+        .await;
+    let number = receipt["number"].as_str().expect("number").to_string();
+    let vcode = receipt["verification_code"].as_str().expect("code");
+    let path = format!("/cases/{number}");
+    call.get("/cases/{number}", &format!("{path}?code={vcode}"), ok)
+        .await;
+    call.send("GET", "/cases/{number}", &path, clerk, None, ok)
+        .await;
+    call.send("GET", "/cases/queue", "/cases/queue", clerk, None, ok)
+        .await;
+    let actions = format!("{path}/actions");
+    let act = |token: Option<String>, body: Value, want| {
+        let actions = actions.clone();
+        let call = &call;
+        async move {
+            call.send(
+                "POST",
+                "/cases/{number}/actions",
+                &actions,
+                token.as_deref(),
+                Some(&body),
+                want,
+            )
+            .await
+        }
+    };
+    act(clerk.map(str::to_string), json!({"action": "accept"}), ok).await;
+    act(
+        clerk.map(str::to_string),
+        json!({"action": "accept"}),
+        StatusCode::CONFLICT,
+    )
+    .await;
+    act(
+        Some(t.login("reviewer").await),
+        json!({"action": "suspend", "kind": "expert_review", "reason": "组织专家评审"}),
+        ok,
+    )
+    .await;
+    act(
+        Some(t.login("reviewer").await),
+        json!({"action": "resume"}),
+        ok,
+    )
+    .await;
+    act(
+        Some(t.login("approver").await),
+        json!({"action": "extend", "reason": "情况复杂，需延期"}),
+        ok,
+    )
+    .await;
+    act(
+        Some(t.login("reviewer").await),
+        json!({"action": "pass", "opinion": "符合条件"}),
+        ok,
+    )
+    .await;
+    let case = act(
+        Some(t.login("approver").await),
+        json!({"action": "decide", "approve": true, "opinion": "准予许可"}),
+        ok,
+    )
+    .await;
+    let cert = case["certificate"].as_str().expect("certificate");
+    call.get(
+        "/cases/certificates/{number}",
+        &format!("/cases/certificates/{cert}"),
+        ok,
+    )
+    .await;
+    call.get(
+        "/cases/certificates/{number}",
+        "/cases/certificates/nonsense",
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    call.get(
+        "/cases/workflows/{code}",
+        &format!("/cases/workflows/{code}"),
+        ok,
+    )
+    .await;
+    let supervisor = t.login("supervisor").await;
+    call.send(
+        "POST",
+        "/cases/deadlines/scan",
+        "/cases/deadlines/scan",
+        Some(&supervisor),
+        None,
+        ok,
+    )
+    .await;
+    call.send(
+        "GET",
+        "/cases/cards",
+        "/cases/cards",
+        Some(&supervisor),
+        None,
+        ok,
+    )
+    .await;
+    let citizen = t.login("citizen").await;
+    call.send("GET", "/cases", "/cases", Some(&citizen), None, ok)
+        .await;
+}
+both_dbs!(case_answers, case_answers_match_the_schemas);

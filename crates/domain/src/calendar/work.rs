@@ -154,6 +154,64 @@ impl WorkCalendar {
         Ok(i64::from(self.worked[j]) - i64::from(self.worked[i]))
     }
 
+    /// [`Self::add_workdays`], or, when the period runs into a year whose
+    /// holidays are not yet published, an estimate that counts Monday to
+    /// Friday there, flagged `true`. A year's holiday blocks take more
+    /// weekdays than its adjusted Saturdays give back, so the estimate is
+    /// never later than the real day: a deadline set by it is kept. Cases
+    /// need a due date on the day they are accepted, before the State
+    /// Council's notice for next year is out.
+    pub fn add_workdays_estimated(&self, from: NaiveDate, n: u32) -> Option<(NaiveDate, bool)> {
+        if let Ok(d) = self.add_workdays(from, n) {
+            return Some((d, false));
+        }
+        let mut day = from;
+        let mut left = n;
+        let mut estimated = false;
+        while left > 0 {
+            day = day.succ_opt()?;
+            let (works, guessed) = self.works_or_weekday(day);
+            estimated |= guessed;
+            left -= u32::from(works);
+        }
+        Some((day, estimated))
+    }
+
+    /// [`Self::workdays_between`], estimated as [`Self::add_workdays_estimated`]
+    /// where the years are not loaded.
+    pub fn workdays_between_estimated(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Option<(i64, bool)> {
+        if let Ok(n) = self.workdays_between(from, to) {
+            return Some((n, false));
+        }
+        let (lo, hi) = (from.min(to), from.max(to));
+        let mut day = lo;
+        let (mut n, mut estimated) = (0i64, false);
+        // A deadline is weeks away, not decades: refuse to walk further.
+        if (hi - lo).num_days() > 3_660 {
+            return None;
+        }
+        while day < hi {
+            day = day.succ_opt()?;
+            let (works, guessed) = self.works_or_weekday(day);
+            estimated |= guessed;
+            n += i64::from(works);
+        }
+        Some((if to < from { -n } else { n }, estimated))
+    }
+
+    /// Whether `day` is worked, by the notices where its year is loaded and
+    /// Monday to Friday where not (then `true` in the second place).
+    fn works_or_weekday(&self, day: NaiveDate) -> (bool, bool) {
+        match self.is_workday("date", day) {
+            Ok(w) => (w, false),
+            Err(_) => (!matches!(day.weekday(), Weekday::Sat | Weekday::Sun), true),
+        }
+    }
+
     fn index(&self, field: &str, date: NaiveDate) -> Result<usize, Invalid> {
         match self.first {
             Some(first) if self.years.contains(&date.year()) => {
@@ -341,6 +399,32 @@ mod tests {
         assert_eq!(
             field(c.add_workdays(d("2024-01-02"), 0).expect_err("empty")),
             "from"
+        );
+    }
+
+    #[test]
+    fn estimates_count_weekdays_past_the_loaded_years() {
+        let cal = bundled();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Inside the loaded years: exact, not estimated.
+        assert_eq!(
+            cal.add_workdays_estimated(d("2017-09-29"), 1),
+            Some((d("2017-09-30"), false))
+        );
+        // Thu 2026-12-24 + 10 working days: 25, 28–31 Dec (exact), then 1 Jan
+        // 2027 (a Friday, counted as worked: an estimate) and 4–7 Jan.
+        assert_eq!(
+            cal.add_workdays_estimated(d("2026-12-24"), 10),
+            Some((d("2027-01-07"), true))
+        );
+        assert!(cal.add_workdays(d("2026-12-24"), 10).is_err());
+        assert_eq!(
+            cal.workdays_between_estimated(d("2026-12-24"), d("2027-01-07")),
+            Some((10, true))
+        );
+        assert_eq!(
+            cal.workdays_between_estimated(d("2027-01-07"), d("2026-12-24")),
+            Some((-10, true))
         );
     }
 }

@@ -268,6 +268,11 @@ pub struct Limits {
 pub struct Dues {
     pub promised: NaiveDate,
     pub statutory: Option<NaiveDate>,
+    /// Counted partly in a year whose holidays are not yet loaded (Monday to
+    /// Friday there, which can only make the dates earlier); the deadline
+    /// scan recounts them once the year is loaded.
+    #[serde(default)]
+    pub provisional: bool,
 }
 
 /// One line of the case's history, as the status page shows it.

@@ -17,13 +17,21 @@ pub const ACCEPTANCE_DAYS: u32 = 5;
 /// The one extension the law allows (§42).
 pub const EXTENSION_DAYS: u16 = 10;
 
+fn beyond(field: &str) -> Invalid {
+    Invalid::one(field, "the date is too far out to count working days to")
+}
+
 /// Working days a suspension stopped the clock: those in (from, to], so the
 /// day it began still counted and the day it ended does not.
-fn stopped(case: &Case, cal: &WorkCalendar) -> Result<u32, Invalid> {
+fn stopped(case: &Case, cal: &WorkCalendar, estimated: &mut bool) -> Result<u32, Invalid> {
     let mut days = 0;
     for s in &case.suspensions {
         if let Some(to) = s.to {
-            days += u32::try_from(cal.workdays_between(s.from, to)?).unwrap_or(0);
+            let (n, guessed) = cal
+                .workdays_between_estimated(s.from, to)
+                .ok_or_else(|| beyond("suspensions"))?;
+            *estimated |= guessed;
+            days += u32::try_from(n).unwrap_or(0);
         }
     }
     Ok(days)
@@ -37,42 +45,61 @@ fn calendar_days_stopped(case: &Case) -> u64 {
 }
 
 /// The due dates of an accepted case, after the suspensions that have ended
-/// and the extension. An open suspension moves them when it ends.
+/// and the extension. An open suspension moves them when it ends. Where the
+/// period runs into a year whose holidays are not loaded yet, the dates are
+/// estimated (never later than the real ones) and marked provisional.
 pub fn dues(case: &Case, cal: &WorkCalendar) -> Result<Option<Dues>, Invalid> {
     let Some(accepted) = case.accepted_on else {
         return Ok(None);
     };
-    let extra = stopped(case, cal)? + case.extension.as_ref().map_or(0, |e| u32::from(e.days));
+    let mut estimated = false;
+    let mut add = |from: NaiveDate, n: u32, field: &str| -> Result<NaiveDate, Invalid> {
+        let (d, guessed) = cal
+            .add_workdays_estimated(from, n)
+            .ok_or_else(|| beyond(field))?;
+        estimated |= guessed;
+        Ok(d)
+    };
+    let mut stopped_estimated = false;
+    let extra = stopped(case, cal, &mut stopped_estimated)?
+        + case.extension.as_ref().map_or(0, |e| u32::from(e.days));
     let promised = if case.limits.promised_days == 0 {
         // 即办件: due the day it is accepted, whatever stops later.
         accepted
     } else {
-        cal.add_workdays(accepted, u32::from(case.limits.promised_days) + extra)?
+        add(
+            accepted,
+            u32::from(case.limits.promised_days) + extra,
+            "promised_days",
+        )?
     };
     let statutory = match case.limits.statutory {
         None => None,
         Some(limit) => Some(match limit.unit {
-            DayCount::Working => cal.add_workdays(accepted, u32::from(limit.days) + extra)?,
+            DayCount::Working => add(accepted, u32::from(limit.days) + extra, "statutory_limit")?,
             DayCount::Calendar => {
                 let base = accepted
                     .checked_add_days(Days::new(
                         u64::from(limit.days) + calendar_days_stopped(case),
                     ))
-                    .ok_or_else(|| Invalid::one("statutory_limit", "date out of range"))?;
+                    .ok_or_else(|| beyond("statutory_limit"))?;
                 let ext = case.extension.as_ref().map_or(0, |e| u32::from(e.days));
-                cal.add_workdays(base, ext)?
+                add(base, ext, "statutory_limit")?
             }
         }),
     };
     Ok(Some(Dues {
         promised,
         statutory,
+        provisional: estimated || stopped_estimated,
     }))
 }
 
 /// The day after which a case still waiting for acceptance counts as accepted.
 pub fn acceptance_due(case: &Case, cal: &WorkCalendar) -> Result<NaiveDate, Invalid> {
-    cal.add_workdays(case.received_on, ACCEPTANCE_DAYS)
+    cal.add_workdays_estimated(case.received_on, ACCEPTANCE_DAYS)
+        .map(|(d, _)| d)
+        .ok_or_else(|| beyond("received_on"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,7 +152,9 @@ pub fn card(
     if today > dues.promised {
         return Ok(Some(CardKind::Red));
     }
-    let left = cal.workdays_between(today, dues.promised)?;
+    let (left, _) = cal
+        .workdays_between_estimated(today, dues.promised)
+        .ok_or_else(|| beyond("dues"))?;
     Ok((left <= i64::from(yellow_within)).then_some(CardKind::Yellow))
 }
 

@@ -390,7 +390,8 @@ impl Case {
         let mut inv = Invalid::default();
         let limit = ctx
             .calendar
-            .add_workdays(ctx.today, u32::from(self.limits.promised_days.max(1)))?;
+            .add_workdays_estimated(ctx.today, u32::from(self.limits.promised_days.max(1)))
+            .map_or(ctx.today, |(d, _)| d);
         let mut promised: Vec<Deferred> = Vec::new();
         for (i, d) in deferred.iter().enumerate() {
             let field = format!("deferred[{i}]");

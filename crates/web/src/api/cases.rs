@@ -168,7 +168,14 @@ async fn case(
         let status: PublicStatus = s.app.status(&number, &code).await?;
         return Ok(Json(status).into_response());
     }
-    let token = bearer(&headers).ok_or(ApiError(AppError::Unauthenticated))?;
+    // Anonymous callers come with the receipt's code; the case itself is
+    // for the signed-in applicant and staff.
+    let token = bearer(&headers).ok_or_else(|| {
+        Invalid::one(
+            "code",
+            "give the verification code from the receipt, or sign in to see the whole case",
+        )
+    })?;
     let actor = s.app.authenticate(token).await?;
     let view: CaseView = s.app.case_detail(&actor, &number).await?;
     Ok(Json(view).into_response())

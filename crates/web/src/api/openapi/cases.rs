@@ -155,6 +155,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 deemed_accepted: integer(),
                 yellow: integer(),
                 red: integer(),
+                recounted: integer(),
             })),
         ),
         (
@@ -162,6 +163,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
             closed(mirror!(Dues {
                 promised: date(),
                 statutory: nullable(date()),
+                provisional: boolean(),
             })),
         ),
         (
@@ -549,13 +551,17 @@ pub fn scan() -> Op {
 
 pub fn certificate_op() -> Op {
     Op::new(TAG, "verifyCertificate", "Verify an e-certificate")
-        .path("number", string(), "the certificate number printed on it")
+        .path(
+            "number",
+            pattern("^ZS[0-9]{6}-[0-9]{8}-[0-9]{6}$", "ZS430100-20261126-000123"),
+            "the certificate number printed on it",
+        )
         .ok(
             StatusCode::OK,
             "the certificate and whether it is valid today",
             r("CertificateView"),
         )
-        .fails(&[StatusCode::NOT_FOUND])
+        .fails(&[StatusCode::NOT_FOUND, StatusCode::UNPROCESSABLE_ENTITY])
 }
 
 pub fn workflow() -> Op {
@@ -598,7 +604,11 @@ pub fn case_op() -> Op {
         "PublicStatus with a code, CaseView without",
         super::schema::one_of([r("PublicStatus"), r("CaseView")]),
     )
-    .fails(&[StatusCode::NOT_FOUND, StatusCode::TOO_MANY_REQUESTS])
+    .fails(&[
+        StatusCode::NOT_FOUND,
+        StatusCode::TOO_MANY_REQUESTS,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    ])
 }
 
 pub fn act() -> Op {

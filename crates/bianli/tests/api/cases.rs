@@ -1,0 +1,621 @@
+//! Cases over HTTP: apply, accept, review, decide, deliver, with the public
+//! status, certificates, the deadline scan and every refusal on the way.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::both_dbs;
+use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
+
+/// A minimal but complete PDF: what a scanner would hand an applicant.
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% {text}\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+        .into_bytes()
+}
+
+async fn food_licence(t: &TestApp) -> Value {
+    let v = t
+        .get_json("/api/v1/catalog/items?q=食品经营许可&division=430100")
+        .await;
+    let code = v["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["name"] == "食品经营许可"))
+        .and_then(|i| i["code"].as_str())
+        .expect("食品经营许可 in 430100")
+        .to_string();
+    t.get_json(&format!("/api/v1/catalog/items/{code}")).await["item"].clone()
+}
+
+/// Pins the server's clock to 09:00 China time on `day`.
+fn at(t: &TestApp, day: &str) {
+    let d = NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("date");
+    let utc = d.and_hms_opt(1, 0, 0).expect("time");
+    t.app.pin_clock(Utc.from_utc_datetime(&utc));
+}
+
+async fn upload(t: &TestApp, token: &str, name: &str, body: Vec<u8>) -> reqwest::Response {
+    t.client
+        .post(format!("{}/api/v1/cases/uploads?name={name}", t.url))
+        .bearer_auth(token)
+        .header("content-type", "application/pdf")
+        .body(body)
+        .send()
+        .await
+        .expect("upload")
+}
+
+/// Every required material of `item`, one uploaded PDF each.
+async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
+    let mut out = Vec::new();
+    for (i, m) in item["materials"]
+        .as_array()
+        .expect("materials")
+        .iter()
+        .enumerate()
+    {
+        if m["required"] != true {
+            continue;
+        }
+        let r = upload(t, token, &format!("{i}.pdf"), pdf(&format!("material {i}"))).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let file: Value = r.json().await.expect("json");
+        assert_eq!(file["media_type"], "application/pdf");
+        out.push(json!({"material": i, "files": [file]}));
+    }
+    Value::Array(out)
+}
+
+fn form() -> Value {
+    json!({"phone": "13800138000", "address": "长沙市芙蓉区五一大道1号"})
+}
+
+async fn act(t: &TestApp, token: &str, number: &str, action: Value) -> reqwest::Response {
+    t.post(
+        &format!("/api/v1/cases/{number}/actions"),
+        Some(token),
+        &action,
+    )
+    .await
+}
+
+async fn act_ok(t: &TestApp, token: &str, number: &str, action: Value) -> Value {
+    let r = act(t, token, number, action.clone()).await;
+    let status = r.status();
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(status, StatusCode::OK, "{action} → {body}");
+    body
+}
+
+async fn online_application_to_certificate(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    let code = item["code"].as_str().expect("code");
+    let enterprise = t.login("enterprise").await;
+    let files = materials(&t, &enterprise, &item).await;
+    let r = t
+        .post(
+            "/api/v1/cases",
+            Some(&enterprise),
+            &json!({"item": code, "channel": "web", "form": form(), "materials": files}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let receipt: Value = r.json().await.expect("json");
+    let number = receipt["number"].as_str().expect("number").to_string();
+    assert!(number.starts_with("430100-20261102-"), "{number}");
+    let vcode = receipt["verification_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    assert_eq!(receipt["received_on"], "2026-11-02");
+    // Acceptance is due 5 working days later (行政许可法 §32).
+    assert_eq!(receipt["acceptance_due"], "2026-11-09");
+
+    // The public status opens with number + code, and shows no applicant.
+    let status = t
+        .get_json(&format!("/api/v1/cases/{number}?code={vcode}"))
+        .await;
+    assert_eq!(status["stage"], "submitted");
+    assert!(!status.to_string().contains("示范餐饮"), "{status}");
+    // A wrong code answers exactly as an unknown number.
+    let wrong = t
+        .get(&format!("/api/v1/cases/{number}?code=ZZZZZZZZ"))
+        .await;
+    let unknown = t
+        .get(&format!(
+            "/api/v1/cases/430100-20261102-999999?code={vcode}"
+        ))
+        .await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let (wrong, unknown): (Value, Value) = (
+        wrong.json().await.expect("json"),
+        unknown.json().await.expect("json"),
+    );
+    assert_eq!(wrong, unknown);
+
+    // The applicant sees it among their cases.
+    let mine: Value = t
+        .get_as("/api/v1/cases", &enterprise)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine["cases"][0]["number"], number.as_str());
+
+    let clerk = t.login("clerk").await;
+    let queue: Value = t
+        .get_as("/api/v1/cases/queue", &clerk)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        queue["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .any(|c| c["number"] == number.as_str())
+    );
+
+    // Sessions last 12 hours of the pinned clock too: sign in again each day.
+    at(&t, "2026-11-03");
+    let clerk = t.login("clerk").await;
+    let case = act_ok(&t, &clerk, &number, json!({"action": "accept"})).await;
+    assert_eq!(case["stage"], "working");
+    assert_eq!(case["accepted_on"], "2026-11-03");
+    let promised = item["promised_days"].as_u64().expect("promised days");
+    let due: Value = t
+        .get_json(&format!(
+            "/api/v1/calendar/add-workdays?from=2026-11-03&days={promised}"
+        ))
+        .await;
+    assert_eq!(case["dues"]["promised"], due["date"]);
+
+    at(&t, "2026-11-04");
+    let (clerk, reviewer, approver) = (
+        t.login("clerk").await,
+        t.login("reviewer").await,
+        t.login("approver").await,
+    );
+    act_ok(
+        &t,
+        &reviewer,
+        &number,
+        json!({"action": "pass", "opinion": "材料齐全，现场核查合格"}),
+    )
+    .await;
+    let case = act_ok(
+        &t,
+        &approver,
+        &number,
+        json!({"action": "decide", "approve": true, "opinion": "准予许可"}),
+    )
+    .await;
+    assert_eq!(case["outcome"], "approved");
+    let cert_no = case["certificate"]
+        .as_str()
+        .expect("certificate")
+        .to_string();
+
+    let cert = t
+        .get_json(&format!("/api/v1/cases/certificates/{cert_no}"))
+        .await;
+    assert_eq!(cert["validity"], "valid");
+    assert_eq!(cert["holder"], "长沙示范餐饮有限公司");
+    assert_eq!(cert["issued_on"], "2026-11-04");
+    assert_eq!(cert["valid_until"], "2031-11-03");
+
+    let case = act_ok(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "deliver", "method": "electronic"}),
+    )
+    .await;
+    assert_eq!(case["stage"], "closed");
+    let status = t
+        .get_json(&format!("/api/v1/cases/{number}?code={vcode}"))
+        .await;
+    let whats: Vec<&str> = status["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["what"].as_str())
+        .collect();
+    assert_eq!(
+        whats,
+        ["submitted", "accepted", "passed", "approved", "delivered"]
+    );
+}
+both_dbs!(
+    online_application_to_certificate,
+    online_application_to_certificate
+);
+
+async fn illegal_steps_are_refused_and_change_nothing(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    let clerk = t.login("clerk").await;
+    let reviewer = t.login("reviewer").await;
+    // The window files for a caller at the hall: paper, no uploads.
+    let r = t
+        .post(
+            "/api/v1/cases",
+            Some(&clerk),
+            &json!({
+                "item": item["code"], "channel": "hall", "form": form(),
+                "applicant": {"kind": "citizen", "name": "张三", "id_number": "11010519491231002X"},
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let number = r.json::<Value>().await.expect("json")["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let events = t.event_count().await;
+
+    // A reviewer cannot accept; deciding now is not this stage's; bad bodies name the field.
+    assert_problem(
+        act(&t, &reviewer, &number, json!({"action": "accept"})).await,
+        StatusCode::FORBIDDEN,
+        "",
+    )
+    .await;
+    assert_problem(
+        act(
+            &t,
+            &clerk,
+            &number,
+            json!({"action": "decide", "approve": true, "opinion": "准予"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "state",
+    )
+    .await;
+    assert_problem(
+        act(
+            &t,
+            &clerk,
+            &number,
+            json!({"action": "refuse", "reasons": ""}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "reasons",
+    )
+    .await;
+    assert_problem(
+        act(&t, &clerk, &number, json!({"action": "fly"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "action",
+    )
+    .await;
+    assert_problem(
+        act(
+            &t,
+            &clerk,
+            &number,
+            json!({"action": "request_correction", "items": [{"material": 99, "reason": "缺"}]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "items[0].material",
+    )
+    .await;
+    assert_problem(
+        t.post(
+            "/api/v1/cases/430100-20261102-000777/actions",
+            Some(&clerk),
+            &json!({"action": "accept"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "",
+    )
+    .await;
+    // A citizen cannot file at the hall; a clerk cannot apply "online".
+    let citizen = t.login("citizen").await;
+    assert_problem(
+        t.post(
+            "/api/v1/cases",
+            Some(&citizen),
+            &json!({"item": item["code"], "channel": "hall", "form": form()}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "channel",
+    )
+    .await;
+    // An online application without its required materials names each.
+    assert_problem(
+        t.post(
+            "/api/v1/cases",
+            Some(&citizen),
+            &json!({"item": item["code"], "channel": "web", "form": {"phone": "1"}}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "form.phone",
+    )
+    .await;
+    // A cited file that was never uploaded.
+    assert_problem(
+        t.post(
+            "/api/v1/cases",
+            Some(&citizen),
+            &json!({"item": item["code"], "channel": "web", "form": form(),
+                    "materials": [{"material": 0, "files": [{"blob": "ab".repeat(32), "name": "x.pdf", "size": 1, "media_type": "application/pdf"}]}]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "materials[0].files[0].blob",
+    )
+    .await;
+    // An upload that is not what it claims to be.
+    let r = upload(&t, &citizen, "licence.pdf", b"GIF89a not a pdf".to_vec()).await;
+    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "body").await;
+    assert_eq!(t.event_count().await, events, "refusals wrote nothing");
+
+    // 一次性告知 once; the applicant's window resubmits; a second notice is refused.
+    act_ok(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "request_correction", "items": [{"material": 0, "reason": "申请书未签字"}]}),
+    )
+    .await;
+    act_ok(&t, &clerk, &number, json!({"action": "resubmit"})).await;
+    assert_problem(
+        act(
+            &t,
+            &clerk,
+            &number,
+            json!({"action": "request_correction", "items": [{"material": 1, "reason": "又一处"}]}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "state",
+    )
+    .await;
+    let case = act_ok(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "refuse", "reasons": "申请人不具备主体资格"}),
+    )
+    .await;
+    assert_eq!(case["outcome"], "refused");
+    assert!(
+        case["decision"]["remedy"]
+            .as_str()
+            .expect("remedy")
+            .contains("行政复议")
+    );
+}
+both_dbs!(
+    illegal_steps_are_refused_and_change_nothing,
+    illegal_steps_are_refused_and_change_nothing
+);
+
+/// The supervisor's deadline scan, signed in afresh (the clock may have
+/// moved past yesterday's session).
+async fn scan(t: &TestApp) -> Value {
+    let supervisor = t.login("supervisor").await;
+    let r = t
+        .post(
+            "/api/v1/cases/deadlines/scan",
+            Some(&supervisor),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.expect("json")
+}
+
+async fn silence_is_acceptance_and_late_cases_get_cards(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    let clerk = t.login("clerk").await;
+    let r = t
+        .post(
+            "/api/v1/cases",
+            Some(&clerk),
+            &json!({
+                "item": item["code"], "channel": "hall", "form": form(),
+                "applicant": {"kind": "citizen", "name": "李四", "id_number": "11010519491231002X"},
+            }),
+        )
+        .await;
+    let number = r.json::<Value>().await.expect("json")["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    // The window has until Mon 9 Nov.
+    at(&t, "2026-11-09");
+    assert_eq!(scan(&t).await["deemed_accepted"], 0);
+    at(&t, "2026-11-10");
+    let swept = scan(&t).await;
+    assert_eq!(swept["deemed_accepted"], 1);
+    assert_eq!(swept["red"], 1);
+    let clerk = t.login("clerk").await;
+    let case: Value = t
+        .get_as(&format!("/api/v1/cases/{number}"), &clerk)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(case["deemed"], true);
+    assert_eq!(case["accepted_on"], "2026-11-02");
+    // Scanning again finds nothing new.
+    assert_eq!(
+        scan(&t).await,
+        json!({"deemed_accepted": 0, "yellow": 0, "red": 0, "recounted": 0})
+    );
+
+    // The day the promised limit runs out: yellow; the day after: red.
+    let due = case["dues"]["promised"].as_str().expect("due").to_string();
+    at(&t, &due);
+    assert_eq!(scan(&t).await["yellow"], 1);
+    let next: Value = t
+        .get_json(&format!("/api/v1/calendar/add-workdays?from={due}&days=1"))
+        .await;
+    at(&t, next["date"].as_str().expect("date"));
+    assert_eq!(scan(&t).await["red"], 1);
+    let supervisor = t.login("supervisor").await;
+    let cards: Value = t
+        .get_as("/api/v1/cases/cards", &supervisor)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let kinds: Vec<(&str, i64)> = cards["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap_or(""),
+                c["step"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(kinds.len(), 3, "{cards}");
+    assert!(
+        kinds.contains(&("red", 0))
+            && kinds.contains(&("yellow", 1))
+            && kinds.contains(&("red", 1))
+    );
+    // Citizens see no cards and cannot run the scan.
+    let citizen = t.login("citizen").await;
+    assert_problem(
+        t.get_as("/api/v1/cases/cards", &citizen).await,
+        StatusCode::FORBIDDEN,
+        "",
+    )
+    .await;
+    assert_problem(
+        t.post("/api/v1/cases/deadlines/scan", Some(&citizen), &json!({}))
+            .await,
+        StatusCode::FORBIDDEN,
+        "",
+    )
+    .await;
+}
+both_dbs!(
+    silence_is_acceptance_and_late_cases_get_cards,
+    silence_is_acceptance_and_late_cases_get_cards
+);
+
+async fn the_public_status_is_rate_limited(db: Db) {
+    let t = spawn_app(db).await;
+    let mut last = StatusCode::OK;
+    for _ in 0..31 {
+        last = t
+            .get("/api/v1/cases/430100-20261102-000001?code=ABCDEFGH")
+            .await
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+both_dbs!(
+    the_public_status_is_rate_limited,
+    the_public_status_is_rate_limited
+);
+
+async fn joint_approval_needs_every_department(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    let code = item["code"].as_str().expect("code");
+    let deptadmin = t.login("deptadmin").await;
+    let departments: Value = t
+        .get_json("/api/v1/catalog/departments?division=430100")
+        .await;
+    let other = departments
+        .as_array()
+        .or_else(|| departments["departments"].as_array())
+        .and_then(|a| {
+            a.iter()
+                .find(|d| d["division"] == "430100" && d["id"] != item["department_id"])
+        })
+        .and_then(|d| d["id"].as_i64())
+        .expect("another department in 430100");
+    let mut steps = t.get_json(&format!("/api/v1/cases/workflows/{code}")).await["steps"].clone();
+    steps[2]["joint"] = json!([item["department_id"]]);
+    assert_problem(
+        t.put(
+            &format!("/api/v1/cases/workflows/{code}"),
+            Some(&deptadmin),
+            &json!({"steps": steps}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "steps[2].joint",
+    )
+    .await;
+    steps[2]["joint"] = json!([other]);
+    let r = t
+        .put(
+            &format!("/api/v1/cases/workflows/{code}"),
+            Some(&deptadmin),
+            &json!({"steps": steps}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let clerk = t.login("clerk").await;
+    assert_problem(
+        t.put(
+            &format!("/api/v1/cases/workflows/{code}"),
+            Some(&clerk),
+            &json!({"steps": steps}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "",
+    )
+    .await;
+    let r = t
+        .post(
+            "/api/v1/cases",
+            Some(&clerk),
+            &json!({"item": code, "channel": "hall", "form": form(),
+                    "applicant": {"kind": "citizen", "name": "王五", "id_number": "11010519491231002X"}}),
+        )
+        .await;
+    let body: Value = r.json().await.expect("json");
+    let number = body["number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_string();
+    act_ok(&t, &clerk, &number, json!({"action": "accept"})).await;
+    act_ok(
+        &t,
+        &t.login("reviewer").await,
+        &number,
+        json!({"action": "pass", "opinion": "符合条件"}),
+    )
+    .await;
+    let case = act_ok(
+        &t,
+        &t.login("approver").await,
+        &number,
+        json!({"action": "decide", "approve": true, "opinion": "同意"}),
+    )
+    .await;
+    assert_eq!(
+        case["stage"], "working",
+        "the joint department has not decided yet"
+    );
+    assert_eq!(case["outcome"], Value::Null);
+}
+both_dbs!(
+    joint_approval_needs_every_department,
+    joint_approval_needs_every_department
+);
