@@ -5,6 +5,7 @@
 //! Must not depend on: databases, HTTP, the search index, or any other Bianli crate.
 
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
 pub mod division;
 pub mod error;
