@@ -5,6 +5,7 @@
 //! Owns: authorisation, password and token handling, keeping the search index in
 //! step with the database, demo seeding. Must not depend on HTTP or HTML.
 
+pub mod appointment;
 pub mod calendar;
 pub mod catalog;
 mod counts;
@@ -70,6 +71,13 @@ impl App {
         };
         app.load_bundled_calendar_if_empty().await?;
         Ok(app)
+    }
+
+    /// The same app on another clock, for tests of rules that need time to
+    /// pass (a slot that has ended, a run of no-shows).
+    pub fn with_clock(mut self, clock: fn() -> DateTime<Utc>) -> App {
+        self.clock = clock;
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

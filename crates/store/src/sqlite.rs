@@ -62,6 +62,11 @@ impl SqliteStore {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+
+    /// Appointments: SQLite has one writer anyway.
+    async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_write().await
+    }
 }
 
 /// Copies committed WAL frames into the database file every second, so the
@@ -84,3 +89,4 @@ async fn checkpoints(pool: SqlitePool, mut stopped: tokio::sync::oneshot::Receiv
 }
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::appointment::impl_appointment_store!(SqliteStore, sqlx::Sqlite);

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/{context}`, and its OpenAPI document.
 
+mod appointment;
 mod calendar;
 mod catalog;
 mod extract;
@@ -18,6 +19,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let served = document.clone();
     let (router, paths) = Routes::new()
         .nest("/calendar", calendar::routes())
+        .nest("/cases", appointment::routes())
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
         .get(

@@ -8,6 +8,7 @@ mod adjustment_errors;
 mod adjustment_target;
 mod admin_decrees;
 mod admin_items;
+pub(crate) mod appointment_qr;
 mod auth;
 #[cfg(test)]
 mod decree_item_tests;

@@ -13,8 +13,10 @@ pub const MAX_CAPACITY: u16 = 500;
 /// A day cut into more periods than this is not a hall's timetable.
 pub const MAX_PERIODS: usize = 48;
 
-/// What a clerk sends to open slots, as text, so every bad field is named.
+/// What a clerk sends to open slots, as text, so every bad field is named
+/// (a missing one too: it reads as empty and is refused by name).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct SlotsInput {
     pub item: String,
     pub date: String,
@@ -23,6 +25,7 @@ pub struct SlotsInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct PeriodInput {
     pub start: String,
     pub end: String,
