@@ -280,6 +280,8 @@ impl App {
     ) -> Result<Booking> {
         let b = self.own_booking(actor, ticket).await?;
         let to = self.bookable_slot(slot_id).await?;
+        b.status
+            .reschedule(&b.time(), &to.time(), self.hall_now())?;
         if to.id == b.slot_id {
             return Err(Invalid::one("slot", "this is the booking's own slot").into());
         }
@@ -293,8 +295,6 @@ impl App {
             )
             .into());
         }
-        b.status
-            .reschedule(&b.time(), &to.time(), self.hall_now())?;
         Ok(self
             .store
             .reschedule(&b, &to, &actor.tag(), self.now())
