@@ -44,7 +44,8 @@ pub struct DayOption {
 }
 
 fn weekday(d: NaiveDate) -> &'static str {
-    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][d.weekday().num_days_from_monday() as usize]
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+        [d.weekday().num_days_from_monday() as usize]
 }
 
 pub fn days(slots: &[Slot]) -> Vec<DayOption> {
@@ -98,8 +99,7 @@ async fn choose_page(
     moving: Option<&Booking>,
     error: Option<String>,
 ) -> Result<ChoosePage, PageError> {
-    let code = ItemCode::parse(item)
-        .map_err(|e| viewer.fail(e.relabel("item")))?;
+    let code = ItemCode::parse(item).map_err(|e| viewer.fail(e.relabel("item")))?;
     let hall = s
         .app
         .halls(Some(code.division().as_str()))
@@ -222,9 +222,17 @@ pub struct TicketPage {
     pub staff: bool,
 }
 
-pub fn ticket_page(viewer: &Viewer, headers: &HeaderMap, b: &Booking, now: chrono::NaiveDateTime) -> TicketPage {
+pub fn ticket_page(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    b: &Booking,
+    now: chrono::NaiveDateTime,
+) -> TicketPage {
     let url = check_url(headers, &b.ticket);
-    let owner = viewer.actor.as_ref().is_some_and(|a| a.account_id == b.account_id);
+    let owner = viewer
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.account_id == b.account_id);
     TicketPage {
         chrome: viewer.chrome(Section::None),
         csrf: viewer.csrf(),
@@ -262,7 +270,10 @@ pub async fn show(
         .booking(&actor, &ticket)
         .await
         .map_err(|e| viewer.fail(e))?;
-    render(StatusCode::OK, &ticket_page(&viewer, &headers, &b, s.app.hall_now()))
+    render(
+        StatusCode::OK,
+        &ticket_page(&viewer, &headers, &b, s.app.hall_now()),
+    )
 }
 
 pub struct BookingRow {
@@ -309,7 +320,11 @@ pub async fn mine(State(s): State<AppState>, viewer: Viewer) -> Result<Response,
         Ok(a) => a,
         Err(r) => return Ok(r),
     };
-    let bookings = s.app.my_bookings(&actor).await.map_err(|e| viewer.fail(e))?;
+    let bookings = s
+        .app
+        .my_bookings(&actor)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     render(
         StatusCode::OK,
         &MinePage {
@@ -349,7 +364,11 @@ pub async fn reschedule_form(
         Ok(a) => a,
         Err(r) => return Ok(r),
     };
-    let b = s.app.booking(&actor, &ticket).await.map_err(|e| viewer.fail(e))?;
+    let b = s
+        .app
+        .booking(&actor, &ticket)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     let page = choose_page(&s, &viewer, &b.item, Some(&b), None).await?;
     render(StatusCode::OK, &page)
 }

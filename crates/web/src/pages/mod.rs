@@ -11,6 +11,8 @@ mod admin_items;
 mod appointment;
 mod appointment_hall;
 pub(crate) mod appointment_qr;
+#[cfg(test)]
+mod appointment_tests;
 mod auth;
 #[cfg(test)]
 mod decree_item_tests;
