@@ -23,11 +23,11 @@ use super::layout::{Chrome, Section, date, encode, render};
 use crate::{ApiError, AppState};
 
 /// The viewer's account, or a 303 to sign in and come back.
-pub fn signed_in(viewer: &Viewer, back: &str) -> Result<Actor, Response> {
+pub fn signed_in(viewer: &Viewer, back: &str) -> Result<Actor, Redirect> {
     viewer
         .actor
         .clone()
-        .ok_or_else(|| Redirect::to(&format!("/login?next={}", encode(back))).into_response())
+        .ok_or_else(|| Redirect::to(&format!("/login?next={}", encode(back))))
 }
 
 pub struct SlotOption {
@@ -180,7 +180,7 @@ pub async fn book(
     let back = format!("/appointments/new?item={}", encode(form.get("item")));
     let actor = match signed_in(&viewer, &back) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     viewer.check_csrf(&form)?;
     let result = match slot_id(&form) {
@@ -263,7 +263,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let actor = match signed_in(&viewer, &viewer.here) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let b = s
         .app
@@ -318,7 +318,7 @@ pub struct MinePage {
 pub async fn mine(State(s): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let actor = match signed_in(&viewer, "/appointments") {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let bookings = s
         .app
@@ -343,7 +343,7 @@ pub async fn cancel(
 ) -> Result<Response, PageError> {
     let actor = match signed_in(&viewer, &format!("/appointments/{}", encode(&ticket))) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     viewer.check_csrf(&form)?;
     let b = s
@@ -362,7 +362,7 @@ pub async fn reschedule_form(
 ) -> Result<Response, PageError> {
     let actor = match signed_in(&viewer, &viewer.here) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let b = s
         .app
@@ -382,7 +382,7 @@ pub async fn reschedule(
 ) -> Result<Response, PageError> {
     let actor = match signed_in(&viewer, &format!("/appointments/{}", encode(&ticket))) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     viewer.check_csrf(&form)?;
     let id = slot_id(&form).map_err(|e| viewer.fail(e))?;
@@ -404,7 +404,7 @@ pub async fn arrival(
 ) -> Result<Response, PageError> {
     let actor = match signed_in(&viewer, "/hall/bookings") {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     viewer.check_csrf(&form)?;
     let done = match what.as_str() {

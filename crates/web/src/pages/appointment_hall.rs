@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::appointment::{BookingRow, rows, signed_in};
@@ -39,7 +39,7 @@ pub async fn day(
 ) -> Result<Response, PageError> {
     let actor = match signed_in(&viewer, &viewer.here) {
         Ok(a) => a,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(r.into_response()),
     };
     let q: DayQuery = query(&viewer, q)?;
     let (hall, day, bookings) = s
