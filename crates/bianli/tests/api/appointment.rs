@@ -555,6 +555,38 @@ async fn a_booking_from_start_to_finish(db: Db) {
     )
     .await;
 
+    // A retried booking with the same Idempotency-Key is the same booking.
+    let keyed = || {
+        t.client
+            .post(format!("{}{CASES}/bookings", t.url))
+            .bearer_auth(&citizen)
+            .header("idempotency-key", "book-once-1")
+            .json(&json!({"slot": s[1][1]["id"]}))
+    };
+    let first_try = keyed().send().await.expect("book");
+    assert_eq!(first_try.status(), StatusCode::CREATED);
+    let first_try: Value = first_try.json().await.expect("json");
+    let retry = keyed().send().await.expect("retry");
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    assert_eq!(
+        retry
+            .headers()
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    let retry: Value = retry.json().await.expect("json");
+    assert_eq!(retry["ticket"], first_try["ticket"]);
+    assert_eq!(
+        slot(&t, hall, s[1][1]["id"].as_i64().expect("id"), days[1]).await["booked"],
+        1
+    );
+    let keyed_ticket = first_try["ticket"].as_str().expect("ticket").to_string();
+    assert_eq!(
+        act(&t, &citizen, &keyed_ticket, "cancel").await.status(),
+        StatusCode::OK
+    );
+
     // A booking on each of the four days; the enterprise on the first too.
     let t1 = booked(&t, &citizen, &s[0][0]).await;
     let t2 = booked(&t, &citizen, &s[1][0]).await;
