@@ -6,6 +6,7 @@
 //! step with the database, demo seeding, which blob store uploads go to. Must not
 //! depend on HTTP or HTML.
 
+pub mod appointment;
 mod blobs;
 pub mod calendar;
 pub mod cases;
@@ -93,6 +94,13 @@ impl App {
         };
         app.load_bundled_calendar_if_empty().await?;
         Ok(app)
+    }
+
+    /// The same app on another clock, for tests of rules that need time to
+    /// pass (a slot that has ended, a run of no-shows).
+    pub fn with_clock(mut self, clock: fn() -> DateTime<Utc>) -> App {
+        self.clock = Arc::new(clock::Clock::from_source(clock));
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -29,6 +29,11 @@ pub enum SeedStep {
         adjustments: usize,
     },
     Accounts(usize),
+    /// Service halls and the slots opened at them.
+    Appointments {
+        halls: usize,
+        slots: usize,
+    },
     /// Only a serving app builds the index; `seed` alone leaves it to `serve`.
     Indexing,
     Indexed,
@@ -146,6 +151,9 @@ impl App {
                 adjustments: n,
             });
         }
+        let (halls, slots) = self.seed_appointments(&admin).await?;
+        tracing::info!(elapsed = ?started.elapsed(), halls, slots, "halls and slots opened");
+        progress(SeedStep::Appointments { halls, slots });
         self.store.settle().await?;
         tracing::info!(elapsed = ?started.elapsed(), "database settled");
         if self.index.is_live() {

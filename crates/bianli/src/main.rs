@@ -390,6 +390,9 @@ async fn seed(app: &App) -> Result<()> {
             bar.set_message(format!("{divisions} divisions, {departments} departments"));
         }
         SeedStep::Accounts(n) => bar.set_message(format!("{n} demo accounts")),
+        SeedStep::Appointments { halls, slots } => {
+            bar.set_message(format!("{halls} service halls, {slots} appointment slots"))
+        }
         SeedStep::Decree {
             index,
             of,

@@ -7,6 +7,7 @@
 //! search index or the app's use cases; domain rules stay in `bianli-domain`
 //! (a method may call a pure domain function inside its transaction).
 
+pub mod appointment;
 pub mod cases;
 mod error;
 mod model;
@@ -23,6 +24,7 @@ use bianli_domain::division::Division;
 use bianli_domain::event::NewEvent;
 use chrono::{DateTime, NaiveDate, Utc};
 
+pub use appointment::AppointmentStore;
 pub use error::StoreError;
 pub use model::*;
 pub use postgres::PgStore;
@@ -31,7 +33,9 @@ pub use sqlite::SqliteStore;
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[async_trait]
-pub trait Store: cases::CaseStore + Send + Sync {
+/// Everything the app stores; each context's part is a supertrait, so an
+/// `Arc<dyn Store>` reaches all of them.
+pub trait Store: AppointmentStore + cases::CaseStore + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// After a bulk load (the demo's seed): refreshes the query planner's

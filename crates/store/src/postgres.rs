@@ -39,7 +39,15 @@ impl PgStore {
             .await?;
         Ok(tx)
     }
+
+    /// Appointments do not take the write lock: their statements guard
+    /// themselves (see `appointment`), so bookings on different slots, or
+    /// from different servers, run side by side.
+    async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
 }
 
 crate::sql::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);
 crate::cases::sql::impl_case_store!(super::PgStore, sqlx::Postgres);
+crate::appointment::impl_appointment_store!(PgStore, sqlx::Postgres);

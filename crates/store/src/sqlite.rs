@@ -62,6 +62,11 @@ impl SqliteStore {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+
+    /// Appointments: SQLite has one writer anyway.
+    async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_write().await
+    }
 }
 
 /// Copies committed WAL frames into the database file every second, so the
@@ -85,3 +90,4 @@ async fn checkpoints(pool: SqlitePool, mut stopped: tokio::sync::oneshot::Receiv
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
 crate::cases::sql::impl_case_store!(super::SqliteStore, sqlx::Sqlite);
+crate::appointment::impl_appointment_store!(SqliteStore, sqlx::Sqlite);

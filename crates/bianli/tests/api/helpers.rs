@@ -84,10 +84,26 @@ fn fresh_blobs() -> String {
     dir.display().to_string()
 }
 
+/// The small world on a clock the test moves (rules that need time to pass).
+pub async fn spawn_app_with_clock(db: Db, clock: fn() -> chrono::DateTime<chrono::Utc>) -> TestApp {
+    spawn_on(db, Some(&DIVISIONS), Some(clock)).await
+}
+
 async fn spawn_with(db: Db, divisions: Option<&[&str]>) -> TestApp {
+    spawn_on(db, divisions, None).await
+}
+
+async fn spawn_on(
+    db: Db,
+    divisions: Option<&[&str]>,
+    clock: Option<fn() -> chrono::DateTime<chrono::Utc>>,
+) -> TestApp {
     let db_url = fresh_db(db).await;
     let blobs_url = fresh_blobs();
-    let app = App::open_with(&db_url, &blobs_url).await.expect("open app");
+    let mut app = App::open_with(&db_url, &blobs_url).await.expect("open app");
+    if let Some(clock) = clock {
+        app = app.with_clock(clock);
+    }
     if let Some(d) = divisions {
         app.seed_demo_within(Some(d), &|_| {}).await.expect("seed");
     }

@@ -1,6 +1,7 @@
 //! The API test binary: each test starts the real server on port 0 with a
 //! fresh database, once on SQLite and once on PostgreSQL.
 
+mod appointment;
 mod blobs;
 mod browser;
 mod calendar;

@@ -14,7 +14,7 @@ use crate::helpers::{Db, spawn_app};
 /// Every route under /api/v1, written out here rather than read from the
 /// router: a route added without documentation, or documented and not
 /// served, fails `every_route_is_documented_and_served`.
-const ROUTES: [(&str, &str); 32] = [
+const ROUTES: [(&str, &str); 42] = [
     ("GET", "/calendar/add-workdays"),
     ("GET", "/calendar/workdays-between"),
     ("GET", "/calendar/years"),
@@ -30,6 +30,16 @@ const ROUTES: [(&str, &str); 32] = [
     ("PUT", "/cases/workflows/{code}"),
     ("GET", "/cases/{number}"),
     ("POST", "/cases/{number}/actions"),
+    ("GET", "/cases/halls"),
+    ("GET", "/cases/halls/{hall}/slots"),
+    ("POST", "/cases/halls/{hall}/slots"),
+    ("POST", "/cases/bookings"),
+    ("GET", "/cases/bookings"),
+    ("GET", "/cases/bookings/{ticket}"),
+    ("POST", "/cases/bookings/{ticket}/cancel"),
+    ("POST", "/cases/bookings/{ticket}/reschedule"),
+    ("POST", "/cases/bookings/{ticket}/check-in"),
+    ("POST", "/cases/bookings/{ticket}/no-show"),
     ("GET", "/catalog/items"),
     ("GET", "/catalog/items/{code}"),
     ("PUT", "/catalog/items/{code}"),
@@ -127,11 +137,15 @@ async fn every_route_is_documented_and_served(db: Db) {
         .to_string();
     let decrees = t.get_json("/api/v1/catalog/decrees").await;
     let id = decrees[0]["id"].as_i64().expect("a decree");
+    let halls = t.get_json("/api/v1/cases/halls").await;
+    let hall = halls["halls"][0]["id"].as_i64().expect("a hall");
     let concrete = |template: &str| {
         template
             .replace("{code}", &code)
             .replace("{id}", &id.to_string())
             .replace("{number}", "not-a-number")
+            .replace("{hall}", &hall.to_string())
+            .replace("{ticket}", "H1-261130-001")
     };
 
     let paths: BTreeSet<&str> = ROUTES.iter().map(|(_, p)| *p).collect();

@@ -2,6 +2,7 @@
 //! workflow of review and decision, suspensions and extensions on the
 //! working-day clock, to the delivered result; appointments and uploads.
 
+pub mod appointment;
 mod case;
 mod certificate;
 pub mod clock;

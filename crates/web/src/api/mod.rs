@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/{context}`, and its OpenAPI document.
 
+mod appointment;
 mod calendar;
 mod cases;
 mod catalog;
@@ -20,6 +21,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let (router, paths) = Routes::new()
         .nest("/calendar", calendar::routes())
         .nest("/cases", cases::routes())
+        .nest("/cases", appointment::routes())
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
         .get(

@@ -8,6 +8,11 @@ mod adjustment_errors;
 mod adjustment_target;
 mod admin_decrees;
 mod admin_items;
+mod appointment;
+mod appointment_hall;
+pub(crate) mod appointment_qr;
+#[cfg(test)]
+mod appointment_tests;
 mod auth;
 #[cfg(test)]
 mod decree_item_tests;
@@ -45,6 +50,19 @@ pub fn router() -> Router<AppState> {
         .route("/decrees/{id}", get(decrees::show))
         .route("/diff", get(decrees::diff))
         .route("/departments/{id}", get(departments::show))
+        .route(
+            "/appointments",
+            get(appointment::mine).post(appointment::book),
+        )
+        .route("/appointments/new", get(appointment::choose))
+        .route("/appointments/{ticket}", get(appointment::show))
+        .route("/appointments/{ticket}/cancel", post(appointment::cancel))
+        .route(
+            "/appointments/{ticket}/reschedule",
+            get(appointment::reschedule_form).post(appointment::reschedule),
+        )
+        .route("/appointments/{ticket}/{what}", post(appointment::arrival))
+        .route("/hall/bookings", get(appointment_hall::day))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route(

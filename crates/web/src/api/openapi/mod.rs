@@ -4,6 +4,7 @@
 //! operation; schemas are written per context against the types the handlers
 //! serialize (see `schema` for what keeps them true).
 
+pub mod appointment;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
@@ -58,6 +59,7 @@ pub fn document(paths: Paths) -> OpenApi {
     let mut seen = std::collections::BTreeSet::new();
     for (name, schema) in problem::schemas()
         .into_iter()
+        .chain(appointment::schemas())
         .chain(calendar::schemas())
         .chain(catalog::schemas())
         .chain(identity::schemas())
@@ -74,7 +76,8 @@ pub fn document(paths: Paths) -> OpenApi {
                 .description(Some(
                     "The power list (权力清单) of a province: service items with their standard \
                      elements and history, the decrees that change them, the working-day calendar, \
-                     cases from application to certificate, and accounts. Errors \
+                     appointments at the service halls, cases from application to certificate, \
+                     and accounts. Errors \
                      are RFC 9457 application/problem+json. Every POST and PUT honours an \
                      Idempotency-Key header.",
                 )),
@@ -91,6 +94,12 @@ pub fn document(paths: Paths) -> OpenApi {
                 .name("calendar")
                 .description(Some(
                     "working days: statutory holidays and adjusted workdays (调休)",
+                ))
+                .build(),
+            TagBuilder::new()
+                .name("cases")
+                .description(Some(
+                    "cases (办件): appointments at the service halls (预约)",
                 ))
                 .build(),
             TagBuilder::new()
