@@ -49,6 +49,7 @@ pub struct App {
     pub(crate) counts: Arc<counts::CountsCache>,
     pub(crate) calendar: Arc<calendar::CalendarCache>,
     pub(crate) blobs: Arc<Blobs>,
+    pub(crate) fonts: Arc<cases::PaperFonts>,
     clock: Arc<clock::Clock>,
 }
 
@@ -90,6 +91,7 @@ impl App {
             counts: Arc::default(),
             calendar,
             blobs,
+            fonts: Arc::default(),
             clock: Arc::default(),
         };
         app.load_bundled_calendar_if_empty().await?;
@@ -146,6 +148,19 @@ impl App {
     /// Starts the background task that keeps derived state in step with the
     /// database when several processes share it.
     pub fn spawn_follower(&self) {
+        // The deadline scan: deemed acceptances and cards move by the day,
+        // so hourly is plenty; every server runs it, which is safe (see
+        // `cases::sweep`).
+        let scanner = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3_600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = scanner.sweep_deadlines().await {
+                    tracing::warn!(error = %e, "deadline scan failed; retrying next hour");
+                }
+            }
+        });
         let app = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));

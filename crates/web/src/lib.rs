@@ -9,6 +9,7 @@ mod api;
 mod error;
 mod pages;
 mod rate_limit;
+mod site;
 mod startup;
 
 pub use error::ApiError;

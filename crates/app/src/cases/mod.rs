@@ -4,6 +4,7 @@
 
 mod act;
 mod certificate;
+mod documents;
 mod submit;
 mod sweep;
 mod upload;
@@ -11,6 +12,7 @@ mod view;
 
 pub use act::ActionInput;
 pub use certificate::CertificateView;
+pub use documents::{Paper, PaperFonts};
 pub use submit::{ApplicantInput, Application, MaterialInput, Receipt};
 pub use sweep::Swept;
 pub use view::{CaseView, PublicEntry, PublicStatus, QueueEntry};

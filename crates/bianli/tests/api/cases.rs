@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::both_dbs;
 use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
+use crate::papers::read_pdf;
 
 /// A minimal but complete PDF: what a scanner would hand an applicant.
 fn pdf(text: &str) -> Vec<u8> {
@@ -207,6 +208,49 @@ async fn online_application_to_certificate(db: Db) {
     assert_eq!(cert["holder"], "长沙示范餐饮有限公司");
     assert_eq!(cert["issued_on"], "2026-11-04");
     assert_eq!(cert["valid_until"], "2031-11-03");
+
+    // The licence, its text and its QR code, which opens the verification page.
+    let (text, url) = read_pdf(&t, &format!("/certificates/{cert_no}/pdf")).await;
+    assert!(
+        text.contains("长沙示范餐饮有限公司") && text.contains(&cert_no),
+        "{text}"
+    );
+    assert!(
+        text.contains("食品经营许可证") && text.contains("扫码核验"),
+        "{text}"
+    );
+    assert_eq!(url, format!("{}/certificates/{cert_no}", t.url));
+    let page = t.get(&format!("/certificates/{cert_no}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("有效") && html.contains(&cert_no), "{html}");
+    // The receipt and the notices open the status page with the code.
+    let (text, url) = read_pdf(&t, &format!("/cases/{number}/papers/receipt?code={vcode}")).await;
+    assert!(
+        text.contains("申请材料接收回执") && text.contains(&vcode),
+        "{text}"
+    );
+    assert_eq!(url, format!("{}/cases/{number}?code={vcode}", t.url));
+    let (text, _) = read_pdf(&t, &format!("/cases/{number}/papers/decision?code={vcode}")).await;
+    assert!(text.contains("准予行政许可决定书"), "{text}");
+    let wrong = t
+        .get(&format!("/cases/{number}/papers/receipt?code=ZZZZZZZZ"))
+        .await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    let refusal = t
+        .get(&format!("/cases/{number}/papers/refusal?code={vcode}"))
+        .await;
+    assert_eq!(refusal.status(), StatusCode::CONFLICT);
+    let html = t
+        .get(&format!("/cases/{number}?code={vcode}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("办件进度") && html.contains("准予许可"),
+        "{html}"
+    );
 
     let case = act_ok(
         &t,

@@ -13,4 +13,5 @@ mod helpers;
 mod idempotency;
 mod identity;
 mod openapi;
+mod papers;
 mod spreadsheet;

@@ -1,30 +1,13 @@
 //! The ticket's check URL and its QR code. The hall's staff scan the code to
 //! open the ticket page, where they check the visitor in.
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-/// The ticket page's address as the visitor reached this server: behind a
-/// proxy that terminates TLS, `X-Forwarded-Proto` says so.
+/// The ticket page's address as the visitor reached this server.
 pub fn check_url(headers: &HeaderMap, ticket: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        })
-        .unwrap_or("localhost");
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}/appointments/{ticket}")
+    format!("{}/appointments/{ticket}", crate::site::base(headers))
 }
 
 /// The QR code of `text` as an inline SVG element.
@@ -38,11 +21,7 @@ pub fn qr_svg(text: &str) -> String {
                 .build();
             // Inline in HTML: no XML declaration, and a name for screen readers.
             let start = svg.find("<svg").unwrap_or(0);
-            svg[start..].replacen(
-                "<svg ",
-                "<svg role=\"img\" aria-label=\"预约凭证二维码\" ",
-                1,
-            )
+            svg[start..].replacen("<svg ", "<svg role=\"img\" aria-label=\"二维码\" ", 1)
         }
         // A URL of a few dozen bytes always fits; say so rather than panic.
         Err(e) => format!("<p>二维码无法生成：{e}</p>"),
@@ -51,7 +30,7 @@ pub fn qr_svg(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderValue, header};
 
     use super::*;
 

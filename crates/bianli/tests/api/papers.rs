@@ -1,0 +1,71 @@
+//! A case's papers as a citizen gets them: the PDF's text, and its QR code
+//! read back from the rendered page to the page that verifies it.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+
+/// Fetches a PDF, checks it is one, and returns its text (poppler's
+/// `pdftotext`) and the QR code decoded from page 1 rendered at 150 dpi.
+pub async fn read_pdf(t: &TestApp, path: &str) -> (String, String) {
+    let r = t.get(path).await;
+    assert_eq!(r.status(), StatusCode::OK, "GET {path}");
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = r.bytes().await.expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"), "{path} is not a PDF");
+    let dir = std::env::temp_dir().join(format!(
+        "bianli-papers-{}-{}",
+        std::process::id(),
+        path.len() + bytes.len()
+    ));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let pdf = dir.join("paper.pdf");
+    std::fs::write(&pdf, &bytes).expect("write pdf");
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: scripts/test installs it");
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    // The QR code sits with the signature, on the last page.
+    let status = Command::new("pdftoppm")
+        .args(["-r", "150", "-png"])
+        .arg(&pdf)
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(status.success());
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .expect("pages")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    pages.sort();
+    let url = pages
+        .iter()
+        .rev()
+        .find_map(|page| {
+            let img = image::open(page).expect("page image").to_luma8();
+            let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+                img.width() as usize,
+                img.height() as usize,
+                |x, y| img.get_pixel(x as u32, y as u32)[0],
+            );
+            prepared
+                .detect_grids()
+                .first()
+                .and_then(|g| g.decode().ok())
+                .map(|(_, content)| content)
+        })
+        .unwrap_or_else(|| panic!("no QR code found on {path} ({} pages)", pages.len()));
+    let _ = std::fs::remove_dir_all(&dir);
+    (text, url)
+}
