@@ -24,7 +24,7 @@ pub(crate) struct CountsCache {
 
 impl CountsCache {
     pub(crate) async fn get(&self, store: &dyn Store, date: NaiveDate) -> Result<Arc<Counts>> {
-        let seq = store.last_event_seq().await?;
+        let seq = store.last_serial_seq().await?;
         if let Some((at, c)) = self.entries.lock().await.get(&date)
             && *at == seq
         {

@@ -47,7 +47,7 @@ impl Index {
         }
         let mut st = self.state.lock().await;
         // Read the position first: anything written after it is replayed by follow().
-        st.seq = store.last_event_seq().await?;
+        st.seq = store.last_serial_seq().await?;
         st.department_names = department_names(store).await?;
         let mut docs = Vec::new();
         let mut after: Option<String> = None;
@@ -75,7 +75,7 @@ impl Index {
         }
         let mut st = self.state.lock().await;
         loop {
-            let events = store.events(st.seq, 1000).await?;
+            let events = store.serial_events(st.seq, 1000).await?;
             let Some(last) = events.last() else {
                 return Ok(());
             };

@@ -157,6 +157,14 @@ pub trait Store: AppointmentStore + cases::CaseStore + Send + Sync {
     // --- events ---------------------------------------------------------
     async fn events(&self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>>;
     async fn last_event_seq(&self) -> Result<i64>;
+    /// The events of the contexts whose writers hold the write lock
+    /// (`catalog`, `calendar`), which therefore become visible in sequence
+    /// order: what derived state (the index, caches) follows by position.
+    /// Cases write without that lock (their rows guard themselves), so on
+    /// PostgreSQL their events can commit out of order; a follower moving
+    /// its position past one could step over a decree still committing.
+    async fn serial_events(&self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>>;
+    async fn last_serial_seq(&self) -> Result<i64>;
     /// Every code a decree started or ended a version of.
     async fn decree_codes(&self, decree_id: i64) -> Result<Vec<String>>;
 }

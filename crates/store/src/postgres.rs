@@ -40,9 +40,11 @@ impl PgStore {
         Ok(tx)
     }
 
-    /// Appointments do not take the write lock: their statements guard
-    /// themselves (see `appointment`), so bookings on different slots, or
-    /// from different servers, run side by side.
+    /// Cases (appointments, applications) do not take the write lock:
+    /// their statements guard themselves (conditional updates, revisions,
+    /// unique keys), so cases from different servers run side by side.
+    /// Their events may then commit out of sequence order, which is why
+    /// followers read only `serial_events`.
     async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         Ok(self.pool.begin().await?)
     }

@@ -21,6 +21,9 @@ pub(crate) const IN_FORCE: &str = "valid_from <= $1 AND (valid_to IS NULL OR val
 /// How many codes go into one `IN (…)` list: well under SQLite's and
 /// PostgreSQL's parameter limits.
 pub(crate) const CHUNK: usize = 500;
+/// The contexts whose writers hold the write lock, so their events become
+/// visible in sequence order (see `Store::serial_events`).
+pub(crate) const SERIAL_CONTEXTS: &str = "context IN ('catalog', 'calendar')";
 /// A decree changing at least this many versions refreshes the planner's statistics.
 pub(crate) const ANALYZE_AFTER: usize = 10_000;
 
@@ -260,6 +263,35 @@ macro_rules! impl_store {
                     .push_bind(format!("%{escaped}%"))
                     .push(" ESCAPE '\\'");
             }
+        }
+
+        async fn read_events(
+            pool: &sqlx::Pool<$db>,
+            filter: &str,
+            after_seq: i64,
+            limit: i64,
+        ) -> Result<Vec<EventRow>> {
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "SELECT seq, at, context, kind, subject, actor, payload FROM events \
+                 WHERE {filter} AND seq > $1 ORDER BY seq LIMIT $2"
+            )))
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(EventRow {
+                        seq: r.try_get("seq")?,
+                        at: r.try_get("at")?,
+                        context: r.try_get("context")?,
+                        kind: r.try_get("kind")?,
+                        subject: r.try_get("subject")?,
+                        actor: r.try_get("actor")?,
+                        payload: r.try_get::<Json<serde_json::Value>, _>("payload")?.0,
+                    })
+                })
+                .collect()
         }
 
         #[derive(Default)]
@@ -1165,26 +1197,20 @@ macro_rules! impl_store {
             }
 
             async fn events(&self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>> {
-                let rows = sqlx::query(
-                    "SELECT seq, at, context, kind, subject, actor, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
-                )
-                .bind(after_seq)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(EventRow {
-                            seq: r.try_get("seq")?,
-                            at: r.try_get("at")?,
-                            context: r.try_get("context")?,
-                            kind: r.try_get("kind")?,
-                            subject: r.try_get("subject")?,
-                            actor: r.try_get("actor")?,
-                            payload: r.try_get::<Json<serde_json::Value>, _>("payload")?.0,
-                        })
-                    })
-                    .collect()
+                read_events(&self.pool, "TRUE", after_seq, limit).await
+            }
+
+            async fn serial_events(&self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>> {
+                read_events(&self.pool, sql::SERIAL_CONTEXTS, after_seq, limit).await
+            }
+
+            async fn last_serial_seq(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar(AssertSqlSafe(format!(
+                    "SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM events WHERE {}",
+                    sql::SERIAL_CONTEXTS
+                )))
+                .fetch_one(&self.pool)
+                .await?)
             }
 
             async fn idempotency_start(

@@ -63,7 +63,7 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// Appointments: SQLite has one writer anyway.
+    /// Cases: SQLite has one writer anyway.
     async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.begin_write().await
     }

@@ -20,7 +20,7 @@ pub(crate) struct CalendarCache {
 impl CalendarCache {
     pub(crate) async fn open(store: &dyn Store) -> Result<Self> {
         // The position first: a load committed after it is seen by follow().
-        let seq = store.last_event_seq().await?;
+        let seq = store.last_serial_seq().await?;
         let calendar = build(store.calendar().await?)?;
         Ok(Self {
             current: RwLock::new(Arc::new(calendar)),
@@ -50,7 +50,7 @@ impl CalendarCache {
         let mut seq = self.seq.lock().await;
         let mut loaded = false;
         loop {
-            let events = store.events(*seq, 1000).await?;
+            let events = store.serial_events(*seq, 1000).await?;
             let Some(last) = events.last() else { break };
             *seq = last.seq;
             loaded |= events

@@ -320,6 +320,64 @@ mod tests {
         }
     }
 
+    /// Every holiday block and adjusted workday of 2020–2026, checked
+    /// against a plain day-by-day reading of the file (no cumulative table):
+    /// each holiday is off, each adjusted workday is on, and one working day
+    /// after the eve of a block lands on the first day the file says is
+    /// worked after it.
+    #[test]
+    fn every_block_and_adjusted_workday_2020_to_2026() {
+        let text = include_str!("../../../../data/cn_holidays.csv");
+        let records: Vec<(usize, Vec<String>)> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.split(',').map(str::to_string).collect()))
+            .collect();
+        let days = parse_rows(&records).expect("the bundled file");
+        let c = bundled();
+        let kind_of = |date: NaiveDate| days.iter().find(|s| s.date == date).map(|s| s.kind);
+        let worked = |date: NaiveDate| match kind_of(date) {
+            Some(DayKind::Workday) => true,
+            Some(DayKind::Holiday) => false,
+            None => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
+        };
+        let (mut holidays, mut workdays, mut blocks) = (0, 0, 0);
+        for s in days
+            .iter()
+            .filter(|s| (2020..=2026).contains(&s.date.year()))
+        {
+            let on = c.is_workday("date", s.date).expect("loaded");
+            match s.kind {
+                DayKind::Holiday => {
+                    holidays += 1;
+                    assert!(!on, "{} ({}) is a holiday", s.date, s.name_zh);
+                    let eve = s.date.pred_opt().expect("a day before");
+                    if kind_of(eve) != Some(DayKind::Holiday) {
+                        blocks += 1;
+                        let mut next = eve.succ_opt().expect("a day");
+                        while !worked(next) {
+                            next = next.succ_opt().expect("a day");
+                        }
+                        assert_eq!(c.add_workdays(eve, 1), Ok(next), "after {}", s.name_zh);
+                    }
+                }
+                DayKind::Workday => {
+                    workdays += 1;
+                    assert!(on, "{} ({}) is worked", s.date, s.name_zh);
+                    let eve = s.date.pred_opt().expect("a day before");
+                    if !worked(eve) {
+                        assert_eq!(c.add_workdays(eve, 1), Ok(s.date), "{}", s.date);
+                    }
+                }
+            }
+        }
+        // Seven festivals a year; a block can hold several rows.
+        // Seven festivals a year, but Mid-Autumn fell inside the National Day
+        // week in 2020, 2023 and 2025.
+        assert_eq!(blocks, 7 * 7 - 3);
+        assert!(holidays > 150 && workdays > 30, "{holidays} {workdays}");
+    }
+
     #[test]
     fn zero_days_and_a_reversed_range() {
         let c = bundled();

@@ -57,3 +57,7 @@ CREATE TABLE cases_workflows (
     steps TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- Followers read the catalog's and calendar's events by position (see
+-- Store::serial_events) among the many events cases write.
+CREATE INDEX events_context_seq ON events (context, seq);

@@ -78,7 +78,7 @@ macro_rules! impl_case_store {
                     cards: &[crate::cases::NewCard],
                     at: DateTime<Utc>,
                 ) -> Result<usize> {
-                    let mut tx = self.begin_write().await?;
+                    let mut tx = self.begin_cases().await?;
                     let added = insert_cards(&mut tx, id, case, cards, at).await?;
                     tx.commit().await?;
                     Ok(added)
@@ -91,7 +91,7 @@ macro_rules! impl_case_store {
                     actor: &str,
                     at: DateTime<Utc>,
                 ) -> Result<StoredCase> {
-                    let mut tx = self.begin_write().await?;
+                    let mut tx = self.begin_cases().await?;
                     let division = new.item().division.clone();
                     let day = new.received_on();
                     let serial: i64 = sqlx::query_scalar(
@@ -154,7 +154,7 @@ macro_rules! impl_case_store {
                     at: DateTime<Utc>,
                 ) -> Result<i64> {
                     let case = change.case;
-                    let mut tx = self.begin_write().await?;
+                    let mut tx = self.begin_cases().await?;
                     let done = sqlx::query(
                         "UPDATE cases_cases SET stage = $1, holder_role = $2, assignee = $3, \
                          promised_due = $4, received_on = $5, revision = revision + 1, \
@@ -308,7 +308,7 @@ macro_rules! impl_case_store {
                     actor: &str,
                     at: DateTime<Utc>,
                 ) -> Result<()> {
-                    let mut tx = self.begin_write().await?;
+                    let mut tx = self.begin_cases().await?;
                     sqlx::query(
                         "INSERT INTO cases_workflows (item_code, steps, updated_at) VALUES ($1, $2, $3) \
                          ON CONFLICT (item_code) DO UPDATE SET steps = excluded.steps, \
