@@ -235,11 +235,7 @@ impl App {
             received_on: case.received_on,
             acceptance_due: bianli_domain::cases::clock::acceptance_due(&case, &calendar)?,
             promised_days: case.limits.promised_days,
-            status_path: format!(
-                "/cases/status?number={}&code={}",
-                case.number,
-                case.code.as_str()
-            ),
+            status_path: format!("/cases/{}?code={}", case.number, case.code.as_str()),
         })
     }
 }

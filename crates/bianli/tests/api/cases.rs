@@ -113,6 +113,10 @@ async fn online_application_to_certificate(db: Db) {
     assert_eq!(receipt["received_on"], "2026-11-02");
     // Acceptance is due 5 working days later (行政许可法 §32).
     assert_eq!(receipt["acceptance_due"], "2026-11-09");
+    assert_eq!(
+        receipt["status_path"],
+        format!("/cases/{number}?code={vcode}").as_str()
+    );
 
     // The public status opens with number + code, and shows no applicant.
     let status = t

@@ -510,12 +510,12 @@ async fn case_answers_match_the_schemas(db: Db) {
         .get_json("/api/v1/catalog/items?q=食品经营许可&division=430100")
         .await;
     let code = page["items"][0]["code"].as_str().expect("code").to_string();
-    let clerk = t.login("clerk").await;
-    let clerk = Some(clerk.as_str());
+    let clerk_token = t.login("clerk").await;
+    let clerk = Some(clerk_token.as_str());
     let file = t
         .client
         .post(format!("{}/api/v1/cases/uploads?name=申请书.pdf", t.url))
-        .bearer_auth(clerk.unwrap_or_default())
+        .bearer_auth(&clerk_token)
         .body(b"%PDF-1.4\n%%EOF\n".to_vec())
         .send()
         .await
