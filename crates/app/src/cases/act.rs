@@ -161,7 +161,12 @@ impl App {
         Ok(CaseView::of(case, revision, today, &calendar))
     }
 
+    /// From the names the index keeps (the status query asks on every
+    /// request), else from the store.
     pub(crate) async fn department_name(&self, id: i64) -> Result<String> {
+        if let Some(name) = self.department_names().await.get(&id) {
+            return Ok(name.clone());
+        }
         Ok(self
             .store
             .department(id)
