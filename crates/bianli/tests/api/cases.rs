@@ -667,3 +667,127 @@ both_dbs!(
     joint_approval_needs_every_department,
     joint_approval_needs_every_department
 );
+
+/// A browser's session on the pages: its cookie and the CSRF token its
+/// forms carry.
+async fn page_session(t: &TestApp, user: &str) -> (reqwest::Client, String, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = client
+        .post(format!("{}/login", t.url))
+        .form(&[("username", user), ("password", "bianli-demo")])
+        .send()
+        .await
+        .expect("login");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let token = cookie.split_once('=').expect("name=token").1.to_string();
+    let csrf = bianli_app::identity::csrf_token(&token);
+    (client, cookie, csrf)
+}
+
+async fn the_window_works_its_queue_on_the_pages(db: Db) {
+    let t = spawn_app(db).await;
+    let item = food_licence(&t).await;
+    let clerk_token = t.login("clerk").await;
+    let r = t
+        .post(
+            "/api/v1/cases",
+            Some(&clerk_token),
+            &json!({
+                "item": item["code"], "channel": "hall", "form": form(),
+                "applicant": {"kind": "citizen", "name": "赵六", "id_number": "11010519491231002X"},
+            }),
+        )
+        .await;
+    let number = r.json::<Value>().await.expect("json")["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let (browser, cookie, csrf) = page_session(&t, "clerk").await;
+    let get = |path: String| {
+        let req = browser
+            .get(format!("{}{path}", t.url))
+            .header("cookie", &cookie);
+        async move { req.send().await.expect("page") }
+    };
+    let queue = get("/cases".to_string()).await.text().await.expect("html");
+    assert!(
+        queue.contains("待办件") && queue.contains(&number),
+        "{queue}"
+    );
+    let page = get(format!("/cases/{number}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("value=\"accept\"") && page.contains("一次性告知补正"),
+        "{page}"
+    );
+    // A form without this session's token is refused and changes nothing.
+    let forged = browser
+        .post(format!("{}/cases/{number}", t.url))
+        .header("cookie", &cookie)
+        .form(&[("csrf", "forged"), ("action", "accept")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let accepted = browser
+        .post(format!("{}/cases/{number}", t.url))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("action", "accept")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let page = get(format!("/cases/{number}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("办理中"), "{page}");
+    // The reviewer's page now offers the review; an empty opinion is refused.
+    let (browser, cookie, csrf) = page_session(&t, "reviewer").await;
+    let refused = browser
+        .post(format!("{}/cases/{number}", t.url))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("action", "pass"), ("text", "")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let passed = browser
+        .post(format!("{}/cases/{number}", t.url))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "pass"),
+            ("text", "材料齐全"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(passed.status(), StatusCode::SEE_OTHER);
+    // Someone else's case is not shown to a citizen.
+    let (browser, cookie, _) = page_session(&t, "citizen").await;
+    let other = browser
+        .get(format!("{}/cases/{number}", t.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+}
+both_dbs!(
+    the_window_works_its_queue_on_the_pages,
+    the_window_works_its_queue_on_the_pages
+);

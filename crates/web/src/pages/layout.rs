@@ -56,6 +56,7 @@ const fn fnv1a(bytes: &[u8]) -> u32 {
 /// The top-level sections, for marking the current one in the navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
+    Cases,
     Home,
     Items,
     Stats,
@@ -102,6 +103,9 @@ impl Chrome {
             (Section::Stats, "/stats", "权力清单统计"),
             (Section::Decrees, "/decrees", "调整决定"),
         ];
+        if user.is_some() {
+            links.push((Section::Cases, "/cases", "办件"));
+        }
         if maintainer {
             links.push((Section::Admin, "/admin/decrees/new", "维护"));
         }

@@ -14,6 +14,7 @@ pub(crate) mod appointment_qr;
 #[cfg(test)]
 mod appointment_tests;
 mod auth;
+mod case_desk;
 mod cases;
 #[cfg(test)]
 mod decree_item_tests;
@@ -51,7 +52,8 @@ pub fn router() -> Router<AppState> {
         .route("/decrees/{id}", get(decrees::show))
         .route("/diff", get(decrees::diff))
         .route("/departments/{id}", get(departments::show))
-        .route("/cases/{number}", get(cases::status))
+        .route("/cases", get(case_desk::desk))
+        .route("/cases/{number}", get(cases::status).post(case_desk::act))
         .route("/cases/{number}/papers/{paper}", get(cases::paper))
         .route("/certificates/{number}", get(cases::certificate))
         .route("/certificates/{number}/pdf", get(cases::certificate_pdf))
