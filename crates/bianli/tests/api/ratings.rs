@@ -5,6 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
+use crate::conformance::{Call, Document};
 use crate::cases::{act_ok, at, food_licence, form, materials};
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
@@ -13,23 +14,28 @@ async fn rate(t: &TestApp, token: &str, number: &str, body: Value) -> reqwest::R
         .await
 }
 
-async fn answer(t: &TestApp, token: &str, number: &str, text: &str) -> reqwest::Response {
-    t.post(
-        &format!("/api/v1/cases/{number}/rating/answer"),
+/// Answers through the document, so each answer is checked against it.
+async fn answer(call: &Call<'_>, token: &str, number: &str, text: &str, want: StatusCode) -> Value {
+    call.send(
+        "POST",
+        "/cases/{number}/rating/answer",
+        &format!("/cases/{number}/rating/answer"),
         Some(token),
-        &json!({ "answer": text }),
+        Some(&json!({ "answer": text })),
+        want,
     )
     .await
 }
 
-async fn get_ok(t: &TestApp, path: &str, token: &str) -> Value {
-    let r = t.get_as(path, token).await;
-    assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-    r.json().await.expect("json")
+async fn get_ok(call: &Call<'_>, path: &str, token: &str) -> Value {
+    call.send("GET", path, path, Some(token), None, StatusCode::OK)
+        .await
 }
 
 async fn bad_rating_to_answer(db: crate::helpers::Db) {
     let t = spawn_app(db).await;
+    let doc = Document::fetch(&t).await;
+    let call = Call { t: &t, doc: &doc };
     at(&t, "2026-11-02");
     let item = food_licence(&t).await;
     let code = item["code"].as_str().expect("code").to_string();
@@ -92,15 +98,17 @@ async fn bad_rating_to_answer(db: crate::helpers::Db) {
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "comment").await;
 
     // A 差评 opens a follow-up due 15 working days later.
-    let r = rate(
-        &t,
-        &enterprise,
-        &number,
-        json!({"score": 2, "comment": "窗口排队太久"}),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let rating: Value = r.json().await.expect("json");
+    let rating_path = format!("/cases/{number}/rating");
+    let rating = call
+        .send(
+            "POST",
+            "/cases/{number}/rating",
+            &rating_path,
+            Some(&enterprise),
+            Some(&json!({"score": 2, "comment": "窗口排队太久"})),
+            StatusCode::CREATED,
+        )
+        .await;
     assert_eq!(rating["score"], 2);
     assert_eq!(rating["channel"], "web");
     assert_eq!(rating["on"], "2026-11-05");
@@ -112,12 +120,21 @@ async fn bad_rating_to_answer(db: crate::helpers::Db) {
     assert_eq!(rating["follow_up"]["answer"], Value::Null);
 
     // One per case and channel.
-    let r = rate(&t, &enterprise, &number, json!({"score": 5})).await;
-    assert_problem(r, StatusCode::CONFLICT, "channel").await;
+    let again = call
+        .send(
+            "POST",
+            "/cases/{number}/rating",
+            &rating_path,
+            Some(&enterprise),
+            Some(&json!({"score": 5})),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    assert_eq!(again["errors"][0]["field"], "channel", "{again}");
 
     // The supervisor sees the open follow-up and the statistics.
     let supervisor = t.login("supervisor").await;
-    let list = get_ok(&t, "/api/v1/cases/ratings", &supervisor).await;
+    let list = get_ok(&call, "/cases/ratings", &supervisor).await;
     let ours = list["ratings"]
         .as_array()
         .expect("ratings")
@@ -126,7 +143,7 @@ async fn bad_rating_to_answer(db: crate::helpers::Db) {
         .expect("the rating is listed")
         .clone();
     assert_eq!(ours["follow_up"]["answer"], Value::Null);
-    let stats = get_ok(&t, "/api/v1/cases/ratings/stats", &supervisor).await;
+    let stats = get_ok(&call, "/cases/ratings/stats", &supervisor).await;
     assert_eq!(
         stats["items"],
         json!([{"item_code": code, "count": 1, "average": 2.0, "bad": 1, "open": 1}])
@@ -141,24 +158,21 @@ async fn bad_rating_to_answer(db: crate::helpers::Db) {
     let deptadmin = t.login("deptadmin").await;
     let text = "已约谈窗口人员，增开午间窗口，缩短排队时间";
     let clerk = t.login("clerk").await;
-    let r = answer(&t, &clerk, &number, text).await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = answer(&t, &deptadmin, &number, "知道了").await;
-    assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "answer").await;
-    let r = answer(&t, &deptadmin, &number, text).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let answered: Value = r.json().await.expect("json");
+    answer(&call, &clerk, &number, text, StatusCode::FORBIDDEN).await;
+    let short = answer(&call, &deptadmin, &number, "知道了", StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(short["errors"][0]["field"], "answer", "{short}");
+    let answered = answer(&call, &deptadmin, &number, text, StatusCode::OK).await;
     assert_eq!(answered["follow_up"]["answer"], text);
     assert_eq!(answered["follow_up"]["answered_on"], "2026-11-05");
-    let r = answer(&t, &deptadmin, &number, text).await;
-    assert_problem(r, StatusCode::CONFLICT, "state").await;
+    let twice = answer(&call, &deptadmin, &number, text, StatusCode::CONFLICT).await;
+    assert_eq!(twice["errors"][0]["field"], "state", "{twice}");
 
-    let stats = get_ok(&t, "/api/v1/cases/ratings/stats", &supervisor).await;
+    let stats = get_ok(&call, "/cases/ratings/stats", &supervisor).await;
     assert_eq!(
         stats["items"],
         json!([{"item_code": code, "count": 1, "average": 2.0, "bad": 1, "open": 0}])
     );
-    let mine = get_ok(&t, "/api/v1/cases/ratings", &deptadmin).await;
+    let mine = get_ok(&call, "/cases/ratings", &deptadmin).await;
     assert_eq!(mine["ratings"][0]["follow_up"]["answer"], text);
 }
 
