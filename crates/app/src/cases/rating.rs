@@ -35,7 +35,12 @@ impl App {
 
     /// The department's answer to the 差评 of the case (for the channel it
     /// came through, the only one it can be rated on).
-    pub async fn answer_follow_up(&self, actor: &Actor, number: &str, text: &str) -> Result<Rating> {
+    pub async fn answer_follow_up(
+        &self,
+        actor: &Actor,
+        number: &str,
+        text: &str,
+    ) -> Result<Rating> {
         let stored = self.stored_case(number).await?;
         let mut rating = self
             .store

@@ -5,13 +5,17 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::conformance::{Call, Document};
 use crate::cases::{act_ok, at, food_licence, form, materials};
+use crate::conformance::{Call, Document};
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
 async fn rate(t: &TestApp, token: &str, number: &str, body: Value) -> reqwest::Response {
-    t.post(&format!("/api/v1/cases/{number}/rating"), Some(token), &body)
-        .await
+    t.post(
+        &format!("/api/v1/cases/{number}/rating"),
+        Some(token),
+        &body,
+    )
+    .await
 }
 
 /// Answers through the document, so each answer is checked against it.
@@ -94,7 +98,13 @@ async fn bad_rating_to_answer(db: crate::helpers::Db) {
         assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "score").await;
     }
     let long = "慢".repeat(501);
-    let r = rate(&t, &enterprise, &number, json!({"score": 3, "comment": long})).await;
+    let r = rate(
+        &t,
+        &enterprise,
+        &number,
+        json!({"score": 3, "comment": long}),
+    )
+    .await;
     assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "comment").await;
 
     // A 差评 opens a follow-up due 15 working days later.
@@ -159,7 +169,14 @@ async fn bad_rating_to_answer(db: crate::helpers::Db) {
     let text = "已约谈窗口人员，增开午间窗口，缩短排队时间";
     let clerk = t.login("clerk").await;
     answer(&call, &clerk, &number, text, StatusCode::FORBIDDEN).await;
-    let short = answer(&call, &deptadmin, &number, "知道了", StatusCode::UNPROCESSABLE_ENTITY).await;
+    let short = answer(
+        &call,
+        &deptadmin,
+        &number,
+        "知道了",
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(short["errors"][0]["field"], "answer", "{short}");
     let answered = answer(&call, &deptadmin, &number, text, StatusCode::OK).await;
     assert_eq!(answered["follow_up"]["answer"], text);

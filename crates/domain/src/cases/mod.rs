@@ -1,6 +1,7 @@
 //! Cases (办件): applications from submission through acceptance (受理), the
 //! workflow of review and decision, suspensions and extensions on the
-//! working-day clock, to the delivered result; appointments and uploads; the applicants' ratings (好差评).
+//! working-day clock, to the delivered result; appointments, uploads and
+//! the applicants' ratings (好差评).
 
 pub mod appointment;
 mod case;

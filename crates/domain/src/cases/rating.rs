@@ -28,7 +28,10 @@ impl Score {
     pub fn parse(v: i64) -> Result<Score, Invalid> {
         match u8::try_from(v) {
             Ok(n @ 1..=5) => Ok(Score(n)),
-            _ => Err(Invalid::one("score", "a score is a whole number from 1 to 5")),
+            _ => Err(Invalid::one(
+                "score",
+                "a score is a whole number from 1 to 5",
+            )),
         }
     }
 
@@ -224,7 +227,10 @@ mod tests {
         assert!(Score::parse(2).unwrap().is_bad());
         assert!(!Score::parse(3).unwrap().is_bad());
         assert!(serde_json::from_str::<Score>("6").is_err());
-        assert_eq!(serde_json::to_string(&Score::parse(4).unwrap()).unwrap(), "4");
+        assert_eq!(
+            serde_json::to_string(&Score::parse(4).unwrap()).unwrap(),
+            "4"
+        );
     }
 
     #[test]

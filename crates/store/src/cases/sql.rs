@@ -579,7 +579,11 @@ pub(crate) fn certificate_event(c: &Certificate, actor: &str) -> NewEvent {
 }
 
 /// Public facts only: neither the applicant, the comment nor the answer.
-pub(crate) fn rating_event(r: &bianli_domain::cases::Rating, kind: &'static str, actor: &str) -> NewEvent {
+pub(crate) fn rating_event(
+    r: &bianli_domain::cases::Rating,
+    kind: &'static str,
+    actor: &str,
+) -> NewEvent {
     NewEvent::new(
         "cases",
         kind,

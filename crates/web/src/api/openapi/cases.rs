@@ -766,9 +766,13 @@ pub fn ratings() -> Op {
 }
 
 pub fn rating_stats() -> Op {
-    Op::new(TAG, "caseRatingStats", "Rating statistics per item and department")
-        .describe("Count, average score, 差评 and unanswered follow-ups; scoped as the ratings.")
-        .bearer()
-        .ok(StatusCode::OK, "the statistics", r("RatingStats"))
-        .fails(&[StatusCode::FORBIDDEN])
+    Op::new(
+        TAG,
+        "caseRatingStats",
+        "Rating statistics per item and department",
+    )
+    .describe("Count, average score, 差评 and unanswered follow-ups; scoped as the ratings.")
+    .bearer()
+    .ok(StatusCode::OK, "the statistics", r("RatingStats"))
+    .fails(&[StatusCode::FORBIDDEN])
 }
