@@ -1,10 +1,11 @@
 //! Use cases of the `cases` context: applying, the window's acceptance, the
 //! workflow's actions, the public status query, certificates and the
-//! deadline scan that hands out cards.
+//! deadline scan that hands out cards, and ratings (好差评).
 
 mod act;
 mod certificate;
 mod documents;
+mod rating;
 mod submit;
 mod sweep;
 mod upload;
@@ -13,6 +14,7 @@ mod view;
 pub use act::ActionInput;
 pub use certificate::CertificateView;
 pub use documents::{Paper, PaperFonts};
+pub use rating::RatingInput;
 pub use submit::{ApplicantInput, Application, MaterialInput, Receipt};
 pub use sweep::Swept;
 pub use view::{CaseView, PublicEntry, PublicStatus, QueueEntry};

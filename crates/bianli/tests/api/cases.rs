@@ -15,7 +15,7 @@ fn pdf(text: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-async fn food_licence(t: &TestApp) -> Value {
+pub(crate) async fn food_licence(t: &TestApp) -> Value {
     let v = t
         .get_json("/api/v1/catalog/items?q=食品经营许可&division=430100")
         .await;
@@ -29,7 +29,7 @@ async fn food_licence(t: &TestApp) -> Value {
 }
 
 /// Pins the server's clock to 09:00 China time on `day`.
-fn at(t: &TestApp, day: &str) {
+pub(crate) fn at(t: &TestApp, day: &str) {
     let d = NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("date");
     let utc = d.and_hms_opt(1, 0, 0).expect("time");
     t.app.pin_clock(Utc.from_utc_datetime(&utc));
@@ -47,7 +47,7 @@ async fn upload(t: &TestApp, token: &str, name: &str, body: Vec<u8>) -> reqwest:
 }
 
 /// Every required material of `item`, one uploaded PDF each.
-async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
+pub(crate) async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
     let mut out = Vec::new();
     for (i, m) in item["materials"]
         .as_array()
@@ -67,7 +67,7 @@ async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
     Value::Array(out)
 }
 
-fn form() -> Value {
+pub(crate) fn form() -> Value {
     json!({"phone": "13800138000", "address": "长沙市芙蓉区五一大道1号"})
 }
 
@@ -80,7 +80,7 @@ async fn act(t: &TestApp, token: &str, number: &str, action: Value) -> reqwest::
     .await
 }
 
-async fn act_ok(t: &TestApp, token: &str, number: &str, action: Value) -> Value {
+pub(crate) async fn act_ok(t: &TestApp, token: &str, number: &str, action: Value) -> Value {
     let r = act(t, token, number, action.clone()).await;
     let status = r.status();
     let body: Value = r.json().await.expect("json");

@@ -14,4 +14,5 @@ mod idempotency;
 mod identity;
 mod openapi;
 mod papers;
+mod ratings;
 mod spreadsheet;

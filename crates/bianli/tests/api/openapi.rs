@@ -14,7 +14,7 @@ use crate::helpers::{Db, spawn_app};
 /// Every route under /api/v1, written out here rather than read from the
 /// router: a route added without documentation, or documented and not
 /// served, fails `every_route_is_documented_and_served`.
-const ROUTES: [(&str, &str); 42] = [
+const ROUTES: [(&str, &str); 46] = [
     ("GET", "/calendar/add-workdays"),
     ("GET", "/calendar/workdays-between"),
     ("GET", "/calendar/years"),
@@ -30,6 +30,10 @@ const ROUTES: [(&str, &str); 42] = [
     ("PUT", "/cases/workflows/{code}"),
     ("GET", "/cases/{number}"),
     ("POST", "/cases/{number}/actions"),
+    ("POST", "/cases/{number}/rating"),
+    ("POST", "/cases/{number}/rating/answer"),
+    ("GET", "/cases/ratings"),
+    ("GET", "/cases/ratings/stats"),
     ("GET", "/cases/halls"),
     ("GET", "/cases/halls/{hall}/slots"),
     ("POST", "/cases/halls/{hall}/slots"),

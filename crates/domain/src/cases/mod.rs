@@ -1,6 +1,7 @@
 //! Cases (办件): applications from submission through acceptance (受理), the
 //! workflow of review and decision, suspensions and extensions on the
-//! working-day clock, to the delivered result; appointments and uploads.
+//! working-day clock, to the delivered result; appointments, uploads and
+//! the applicants' ratings (好差评).
 
 pub mod appointment;
 mod case;
@@ -8,6 +9,7 @@ mod certificate;
 pub mod clock;
 mod error;
 mod number;
+mod rating;
 mod submit;
 mod transition;
 pub mod upload;
@@ -22,6 +24,7 @@ pub use certificate::{Certificate, Validity};
 pub use clock::CardKind;
 pub use error::CaseError;
 pub use number::{CaseNumber, VerificationCode};
+pub use rating::{COMMENT_MAX_CHARS, FOLLOW_UP_WORKDAYS, FollowUp, Rating, Score};
 pub use submit::{FORM_FIELDS, NewCase, files_expected};
 pub use transition::{
     Action, Applied, CorrectionRequest, Ctx, DeferredPromise, Who, default_remedy,

@@ -1,13 +1,14 @@
 //! Storage of the `cases` context: cases as one row each (state in a JSON
 //! body, queue columns beside it), their cards, certificates and per-item
-//! step templates.
+//! step templates, and the applicants' ratings (好差评).
 
 pub(crate) mod sql;
 
 use async_trait::async_trait;
 use bianli_domain::cases::{
-    CardKind, Case, CaseNumber, Certificate, NewCase, VerificationCode, Workflow,
+    CardKind, Case, CaseNumber, Certificate, NewCase, Rating, VerificationCode, Workflow,
 };
+use bianli_domain::catalog::Channel;
 use bianli_domain::event::NewEvent;
 use bianli_domain::identity::Role;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -64,6 +65,33 @@ pub struct CaseChange<'a> {
     pub certificate: Option<&'a Certificate>,
 }
 
+/// 好差评 of one item or one department.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRatings {
+    pub item_code: String,
+    pub count: i64,
+    pub average: f64,
+    /// 差评: scores 1 and 2.
+    pub bad: i64,
+    /// Follow-ups not yet answered.
+    pub open: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentRatings {
+    pub department_id: i64,
+    pub count: i64,
+    pub average: f64,
+    pub bad: i64,
+    pub open: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingStats {
+    pub items: Vec<ItemRatings>,
+    pub departments: Vec<DepartmentRatings>,
+}
+
 #[async_trait]
 pub trait CaseStore: Send + Sync {
     /// Gives the case the next number of its division and day, and writes it
@@ -108,4 +136,27 @@ pub trait CaseStore: Send + Sync {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<()>;
+    /// Writes a new rating with its `rating.given` event; a conflict on
+    /// `channel` when the case was already rated for its channel.
+    async fn put_rating(
+        &self,
+        case_id: i64,
+        rating: &Rating,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn rating(&self, case_id: i64, channel: Channel) -> Result<Option<Rating>>;
+    /// Saves the follow-up's answer with its `rating.answered` event; a
+    /// conflict on `answer` when it was answered meanwhile.
+    async fn answer_follow_up(
+        &self,
+        case_id: i64,
+        rating: &Rating,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Ratings of one department (all without one): open follow-ups first,
+    /// soonest due first, then the newest.
+    async fn ratings(&self, department_id: Option<i64>, limit: i64) -> Result<Vec<Rating>>;
+    async fn rating_stats(&self, department_id: Option<i64>) -> Result<RatingStats>;
 }

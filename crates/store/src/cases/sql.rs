@@ -7,14 +7,19 @@ macro_rules! impl_case_store {
         mod case_store {
             use async_trait::async_trait;
             use bianli_domain::cases::{
-                CardKind, Case, CaseNumber, Certificate, NewCase, VerificationCode, Workflow,
+                CardKind, Case, CaseNumber, Certificate, FollowUp, NewCase, Rating, Score,
+                VerificationCode, Workflow,
             };
+            use bianli_domain::catalog::{Channel, ItemCode};
             use chrono::{DateTime, Utc};
             use sqlx::types::Json;
             use sqlx::{QueryBuilder, Row};
 
             use super::write_event;
-            use crate::cases::{CardRow, CaseChange, CaseQueue, CaseStore, StoredCase};
+            use crate::cases::{
+                CardRow, CaseChange, CaseQueue, CaseStore, DepartmentRatings, ItemRatings,
+                RatingStats, StoredCase,
+            };
             use crate::{Result, StoreError};
 
             type DbRow = <$db as sqlx::Database>::Row;
@@ -32,6 +37,50 @@ macro_rules! impl_case_store {
 
             fn all(rows: Vec<DbRow>) -> Result<Vec<StoredCase>> {
                 rows.iter().map(stored).collect()
+            }
+
+
+            const RATING_COLS: &str = "c.number, r.channel, r.item_code, r.department_id, \
+                r.score, r.comment, r.account_id, r.on_day, r.follow_up_due, r.answer, \
+                r.answered_on";
+
+            fn bad_row(what: &str, e: impl std::fmt::Display) -> StoreError {
+                StoreError::Config(format!("stored rating has a bad {what}: {e}"))
+            }
+
+            fn rating_of(row: &DbRow) -> Result<Rating> {
+                let number: String = row.try_get("number")?;
+                let channel: String = row.try_get("channel")?;
+                let item: String = row.try_get("item_code")?;
+                let score: i32 = row.try_get("score")?;
+                let due: Option<chrono::NaiveDate> = row.try_get("follow_up_due")?;
+                Ok(Rating {
+                    case_number: CaseNumber::parse(&number).map_err(|e| bad_row("number", e))?,
+                    channel: Channel::parse(&channel).map_err(|e| bad_row("channel", e))?,
+                    item: ItemCode::parse(&item).map_err(|e| bad_row("item_code", e))?,
+                    department_id: row.try_get("department_id")?,
+                    score: Score::parse(score.into()).map_err(|e| bad_row("score", e))?,
+                    comment: row.try_get("comment")?,
+                    by: row.try_get("account_id")?,
+                    on: row.try_get("on_day")?,
+                    follow_up: match due {
+                        Some(due) => Some(FollowUp {
+                            due,
+                            answer: row.try_get("answer")?,
+                            answered_on: row.try_get("answered_on")?,
+                        }),
+                        None => None,
+                    },
+                })
+            }
+
+            /// Count, average, 差评 and open follow-ups of one group.
+            fn counts(row: &DbRow) -> Result<(i64, f64, i64, i64)> {
+                let n: i64 = row.try_get("n")?;
+                let total: i64 = row.try_get("total")?;
+                #[allow(clippy::cast_precision_loss)]
+                let average = if n == 0 { 0.0 } else { total as f64 / n as f64 };
+                Ok((n, average, row.try_get("bad")?, row.try_get("open")?))
             }
 
             type Tx = sqlx::Transaction<'static, $db>;
@@ -330,6 +379,147 @@ macro_rules! impl_case_store {
                     tx.commit().await?;
                     Ok(())
                 }
+
+                async fn put_rating(
+                    &self,
+                    case_id: i64,
+                    rating: &Rating,
+                    actor: &str,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    let mut tx = self.begin_cases().await?;
+                    sqlx::query(
+                        "INSERT INTO cases_ratings (case_id, channel, score, comment, account_id, \
+                         department_id, item_code, on_day, at, follow_up_due) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(case_id)
+                    .bind(rating.channel.as_str())
+                    .bind(i32::from(rating.score.get()))
+                    .bind(rating.comment.as_deref())
+                    .bind(rating.by)
+                    .bind(rating.department_id)
+                    .bind(rating.item.to_string())
+                    .bind(rating.on)
+                    .bind(at)
+                    .bind(rating.follow_up.as_ref().map(|f| f.due))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match crate::sql::unique_violation(e, &["channel"]) {
+                        StoreError::Conflict { .. } => StoreError::conflict(
+                            "channel",
+                            "this case was already rated for the channel it came through",
+                        ),
+                        other => other,
+                    })?;
+                    let e = crate::cases::sql::rating_event(rating, "rating.given", actor);
+                    write_event(&mut tx, &e, at).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn rating(&self, case_id: i64, channel: Channel) -> Result<Option<Rating>> {
+                    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {RATING_COLS} FROM cases_ratings r \
+                         JOIN cases_cases c ON c.id = r.case_id \
+                         WHERE r.case_id = $1 AND r.channel = $2"
+                    )))
+                    .bind(case_id)
+                    .bind(channel.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(rating_of).transpose()
+                }
+
+                async fn answer_follow_up(
+                    &self,
+                    case_id: i64,
+                    rating: &Rating,
+                    actor: &str,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    let Some(f) = rating.follow_up.as_ref() else {
+                        return Err(StoreError::conflict("state", "no follow-up to answer"));
+                    };
+                    let mut tx = self.begin_cases().await?;
+                    let done = sqlx::query(
+                        "UPDATE cases_ratings SET answer = $1, answered_on = $2 \
+                         WHERE case_id = $3 AND channel = $4 \
+                         AND follow_up_due IS NOT NULL AND answer IS NULL",
+                    )
+                    .bind(f.answer.as_deref())
+                    .bind(f.answered_on)
+                    .bind(case_id)
+                    .bind(rating.channel.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::conflict(
+                            "answer",
+                            "the follow-up was answered meanwhile",
+                        ));
+                    }
+                    let e = crate::cases::sql::rating_event(rating, "rating.answered", actor);
+                    write_event(&mut tx, &e, at).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn ratings(&self, department_id: Option<i64>, limit: i64) -> Result<Vec<Rating>> {
+                    let mut qb = QueryBuilder::<$db>::new(format!(
+                        "SELECT {RATING_COLS} FROM cases_ratings r \
+                         JOIN cases_cases c ON c.id = r.case_id"
+                    ));
+                    if let Some(d) = department_id {
+                        qb.push(" WHERE r.department_id = ").push_bind(d);
+                    }
+                    qb.push(
+                        " ORDER BY CASE WHEN r.follow_up_due IS NOT NULL AND r.answer IS NULL \
+                         THEN 0 ELSE 1 END, r.follow_up_due, r.at DESC, c.number LIMIT ",
+                    )
+                    .push_bind(limit);
+                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    rows.iter().map(rating_of).collect()
+                }
+
+                async fn rating_stats(&self, department_id: Option<i64>) -> Result<RatingStats> {
+                    let tally = |key: &str| {
+                        let mut qb = QueryBuilder::<$db>::new(format!(
+                            "SELECT {key} AS k, COUNT(*) AS n, SUM(score) AS total, \
+                             SUM(CASE WHEN score <= 2 THEN 1 ELSE 0 END) AS bad, \
+                             SUM(CASE WHEN follow_up_due IS NOT NULL AND answer IS NULL \
+                             THEN 1 ELSE 0 END) AS open FROM cases_ratings"
+                        ));
+                        if let Some(d) = department_id {
+                            qb.push(" WHERE department_id = ").push_bind(d);
+                        }
+                        qb.push(format!(" GROUP BY {key} ORDER BY {key}"));
+                        qb
+                    };
+                    let mut items = Vec::new();
+                    for r in tally("item_code").build().fetch_all(&self.pool).await? {
+                        let (count, average, bad, open) = counts(&r)?;
+                        items.push(ItemRatings {
+                            item_code: r.try_get("k")?,
+                            count,
+                            average,
+                            bad,
+                            open,
+                        });
+                    }
+                    let mut departments = Vec::new();
+                    for r in tally("department_id").build().fetch_all(&self.pool).await? {
+                        let (count, average, bad, open) = counts(&r)?;
+                        departments.push(DepartmentRatings {
+                            department_id: r.try_get("k")?,
+                            count,
+                            average,
+                            bad,
+                            open,
+                        });
+                    }
+                    Ok(RatingStats { items, departments })
+                }
             }
         }
     };
@@ -384,6 +574,28 @@ pub(crate) fn certificate_event(c: &Certificate, actor: &str) -> NewEvent {
             "item": c.item_code,
             "issued_on": c.issued_on,
             "valid_until": c.valid_until,
+        }),
+    )
+}
+
+/// Public facts only: neither the applicant, the comment nor the answer.
+pub(crate) fn rating_event(
+    r: &bianli_domain::cases::Rating,
+    kind: &'static str,
+    actor: &str,
+) -> NewEvent {
+    NewEvent::new(
+        "cases",
+        kind,
+        format!("case:{}", r.case_number),
+        actor,
+        serde_json::json!({
+            "channel": r.channel.as_str(),
+            "score": r.score.get(),
+            "item": r.item.to_string(),
+            "department_id": r.department_id,
+            "follow_up_due": r.follow_up.as_ref().map(|f| f.due),
+            "answered_on": r.follow_up.as_ref().and_then(|f| f.answered_on),
         }),
     )
 }

@@ -6,12 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bianli_app::AppError;
 use bianli_app::cases::{
-    ActionInput, Application, CaseView, CertificateView, PublicStatus, QueueEntry, Receipt, Swept,
+    ActionInput, Application, CaseView, CertificateView, PublicStatus, QueueEntry, RatingInput,
+    Receipt, Swept,
 };
-use bianli_app::store::cases::CardRow;
+use bianli_app::store::cases::{CardRow, RatingStats};
 use bianli_domain::Invalid;
 use bianli_domain::cases::upload::MAX_FILE_BYTES;
-use bianli_domain::cases::{FileRef, StepTemplate};
+use bianli_domain::cases::{FileRef, Rating, StepTemplate};
 use serde::{Deserialize, Serialize};
 
 use super::extract::{Authed, JsonBody, bearer};
@@ -27,11 +28,15 @@ pub fn routes() -> Routes {
         .get("/queue", queue, doc::queue())
         .get("/cards", cards, doc::cards())
         .post("/deadlines/scan", scan, doc::scan())
+        .get("/ratings", ratings, doc::ratings())
+        .get("/ratings/stats", rating_stats, doc::rating_stats())
         .get("/certificates/{number}", certificate, doc::certificate_op())
         .get("/workflows/{code}", workflow, doc::workflow())
         .put("/workflows/{code}", set_workflow, doc::set_workflow())
         .get("/{number}", case, doc::case_op())
         .post("/{number}/actions", act, doc::act())
+        .post("/{number}/rating", rate, doc::rate())
+        .post("/{number}/rating/answer", answer, doc::answer_follow_up())
 }
 
 #[derive(Deserialize)]
@@ -188,4 +193,56 @@ async fn act(
     JsonBody(action): JsonBody<ActionInput>,
 ) -> Result<Json<CaseView>, ApiError> {
     Ok(Json(s.app.act(&actor, &number, action).await?))
+}
+
+async fn rate(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(number): Path<String>,
+    JsonBody(input): JsonBody<RatingInput>,
+) -> Result<(StatusCode, Json<Rating>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.rate(&actor, &number, input).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AnswerBody {
+    pub(super) answer: String,
+}
+
+async fn answer(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(number): Path<String>,
+    JsonBody(body): JsonBody<AnswerBody>,
+) -> Result<Json<Rating>, ApiError> {
+    Ok(Json(
+        s.app
+            .answer_follow_up(&actor, &number, &body.answer)
+            .await?,
+    ))
+}
+
+#[derive(Serialize)]
+pub(super) struct Ratings {
+    pub(super) ratings: Vec<Rating>,
+}
+
+async fn ratings(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Ratings>, ApiError> {
+    Ok(Json(Ratings {
+        ratings: s.app.ratings(&actor).await?,
+    }))
+}
+
+async fn rating_stats(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<RatingStats>, ApiError> {
+    Ok(Json(s.app.rating_stats(&actor).await?))
 }

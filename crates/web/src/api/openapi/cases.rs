@@ -2,12 +2,15 @@
 
 use axum::http::StatusCode;
 use bianli_app::cases::PublicEntry;
-use bianli_app::cases::{CaseView, CertificateView, PublicStatus, QueueEntry, Receipt, Swept};
-use bianli_app::store::cases::CardRow;
+use bianli_app::cases::{
+    CaseView, CertificateView, PublicStatus, QueueEntry, RatingInput, Receipt, Swept,
+};
+use bianli_app::store::cases::{CardRow, DepartmentRatings, ItemRatings, RatingStats};
 use bianli_domain::cases::{
     Applicant, ApplicantKind, CardKind, Case, Certificate, Correction, CorrectionItem, Decision,
-    Deferred, Delivery, DeliveryMethod, Dues, Entry, Extension, FileRef, Limits, Outcome, Stage,
-    StepKind, StepState, StepTemplate, Submitted, Suspension, SuspensionKind, Validity, Vote,
+    Deferred, Delivery, DeliveryMethod, Dues, Entry, Extension, FileRef, FollowUp, Limits, Outcome,
+    Rating, Stage, StepKind, StepState, StepTemplate, Submitted, Suspension, SuspensionKind,
+    Validity, Vote,
 };
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
@@ -17,7 +20,7 @@ use super::schema::{
     array, boolean, closed, date, date_time, every, integer, map, mirror, natural, nullable, open,
     pattern, r, serialized, string, strings,
 };
-use crate::api::cases::{Cards, CaseList, CodeQuery, Steps, UploadQuery};
+use crate::api::cases::{AnswerBody, Cards, CaseList, CodeQuery, Ratings, Steps, UploadQuery};
 
 const TAG: &str = "cases";
 
@@ -156,6 +159,74 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 yellow: integer(),
                 red: integer(),
                 recounted: integer(),
+            })),
+        ),
+        ("Score", score()),
+        (
+            "RatingInput",
+            closed(mirror!(RatingInput { score: r("Score") } optional {
+                comment: nullable(bounded(500)),
+            })),
+        ),
+        (
+            "AnswerBody",
+            closed(mirror!(AnswerBody {
+                answer: bounded(1000)
+            })),
+        ),
+        (
+            "FollowUp",
+            closed(mirror!(FollowUp {
+                due: date(),
+                answer: nullable(string()),
+                answered_on: nullable(date()),
+            })),
+        ),
+        (
+            "Rating",
+            closed(mirror!(Rating {
+                case_number: number(),
+                channel: r("Channel"),
+                item: r("ItemCode"),
+                department_id: integer(),
+                score: r("Score"),
+                comment: nullable(string()),
+                by: integer(),
+                on: date(),
+                follow_up: nullable(r("FollowUp")),
+            })),
+        ),
+        (
+            "Ratings",
+            closed(mirror!(Ratings {
+                ratings: array(r("Rating"))
+            })),
+        ),
+        (
+            "ItemRatings",
+            closed(mirror!(ItemRatings {
+                item_code: r("ItemCode"),
+                count: integer(),
+                average: super::schema::number(),
+                bad: integer(),
+                open: integer(),
+            })),
+        ),
+        (
+            "DepartmentRatings",
+            closed(mirror!(DepartmentRatings {
+                department_id: integer(),
+                count: integer(),
+                average: super::schema::number(),
+                bad: integer(),
+                open: integer(),
+            })),
+        ),
+        (
+            "RatingStats",
+            closed(mirror!(RatingStats {
+                items: array(r("ItemRatings")),
+                departments: array(r("DepartmentRatings")),
             })),
         ),
         (
@@ -443,6 +514,22 @@ fn application() -> RefOr<Schema> {
     )
 }
 
+/// 1 (非常不满意) to 5 (非常满意).
+fn score() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(5))
+        .into()
+}
+
+fn bounded(max_chars: usize) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .max_length(Some(max_chars))
+        .into()
+}
+
 fn action() -> RefOr<Schema> {
     open(
         ObjectBuilder::new()
@@ -629,4 +716,63 @@ pub fn act() -> Op {
             StatusCode::NOT_FOUND,
             StatusCode::CONFLICT,
         ])
+}
+
+pub fn rate() -> Op {
+    Op::new(TAG, "rateCase", "Rate a case's service (好差评)")
+        .describe(
+            "By the applicant, once the case has a result (decided, or closed — refused cases \
+             too), once per case and the channel it came through: a second is a 409 naming \
+             `channel`. A score of 1 or 2 (差评) opens a follow-up the department must answer \
+             within 15 working days.",
+        )
+        .bearer()
+        .path("number", number(), "the case number")
+        .body(r("RatingInput"))
+        .ok(StatusCode::CREATED, "the rating", r("Rating"))
+        .fails(&[
+            StatusCode::FORBIDDEN,
+            StatusCode::NOT_FOUND,
+            StatusCode::CONFLICT,
+        ])
+}
+
+pub fn answer_follow_up() -> Op {
+    Op::new(TAG, "answerFollowUp", "Answer a 差评's follow-up (整改)")
+        .describe(
+            "Once, by the case department's admin or an approver, 10 to 1000 characters; a \
+             409 naming `state` when there is nothing (more) to answer.",
+        )
+        .bearer()
+        .path("number", number(), "the case number")
+        .body(r("AnswerBody"))
+        .ok(StatusCode::OK, "the rating with its answer", r("Rating"))
+        .fails(&[
+            StatusCode::FORBIDDEN,
+            StatusCode::NOT_FOUND,
+            StatusCode::CONFLICT,
+        ])
+}
+
+pub fn ratings() -> Op {
+    Op::new(TAG, "caseRatings", "Ratings and their follow-ups")
+        .describe(
+            "All ratings for supervisors; a department's own for its staff. Unanswered \
+             follow-ups first, soonest due first.",
+        )
+        .bearer()
+        .ok(StatusCode::OK, "the ratings", r("Ratings"))
+        .fails(&[StatusCode::FORBIDDEN])
+}
+
+pub fn rating_stats() -> Op {
+    Op::new(
+        TAG,
+        "caseRatingStats",
+        "Rating statistics per item and department",
+    )
+    .describe("Count, average score, 差评 and unanswered follow-ups; scoped as the ratings.")
+    .bearer()
+    .ok(StatusCode::OK, "the statistics", r("RatingStats"))
+    .fails(&[StatusCode::FORBIDDEN])
 }

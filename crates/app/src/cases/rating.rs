@@ -1,0 +1,78 @@
+//! 好差评: the applicant rates a case's service once it has a result; a
+//! 差评 opens a follow-up its department answers, seen by supervisors.
+
+use bianli_domain::cases::Rating;
+use bianli_domain::identity::Role;
+use bianli_store::cases::RatingStats;
+use serde::Deserialize;
+
+use crate::{Actor, App, AppError, Result};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    pub score: i64,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+impl App {
+    pub async fn rate(&self, actor: &Actor, number: &str, input: RatingInput) -> Result<Rating> {
+        let stored = self.stored_case(number).await?;
+        let rating = Rating::give(
+            &stored.case,
+            &actor.who(),
+            input.score,
+            input.comment.as_deref(),
+            self.today(),
+            &self.calendar(),
+        )?;
+        self.store
+            .put_rating(stored.id, &rating, &actor.tag(), self.now())
+            .await?;
+        Ok(rating)
+    }
+
+    /// The department's answer to the 差评 of the case (for the channel it
+    /// came through, the only one it can be rated on).
+    pub async fn answer_follow_up(
+        &self,
+        actor: &Actor,
+        number: &str,
+        text: &str,
+    ) -> Result<Rating> {
+        let stored = self.stored_case(number).await?;
+        let mut rating = self
+            .store
+            .rating(stored.id, stored.case.channel)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("a rating of case {number}")))?;
+        rating.answer(&actor.who(), text, self.today())?;
+        self.store
+            .answer_follow_up(stored.id, &rating, &actor.tag(), self.now())
+            .await?;
+        Ok(rating)
+    }
+
+    /// Ratings with open follow-ups first: all of them for supervisors, a
+    /// department's own for its staff.
+    pub async fn ratings(&self, actor: &Actor) -> Result<Vec<Rating>> {
+        let department = rating_scope(actor)?;
+        Ok(self.store.ratings(department, 500).await?)
+    }
+
+    pub async fn rating_stats(&self, actor: &Actor) -> Result<RatingStats> {
+        let department = rating_scope(actor)?;
+        Ok(self.store.rating_stats(department).await?)
+    }
+}
+
+/// `None` for all departments.
+fn rating_scope(actor: &Actor) -> Result<Option<i64>> {
+    let refuse = || AppError::Forbidden("ratings are for supervisors and department staff".into());
+    match actor.role {
+        Role::Supervisor | Role::Admin => Ok(None),
+        r if r.is_staff() => actor.department_id.map(Some).ok_or_else(refuse),
+        _ => Err(refuse()),
+    }
+}
