@@ -241,11 +241,11 @@ impl App {
     }
 
     pub async fn departments(&self) -> Result<Vec<Department>> {
-        Ok(self.store.departments().await?)
+        Ok(self.reference.get(&*self.store).await?.departments.clone())
     }
 
     pub async fn divisions(&self) -> Result<Vec<Division>> {
-        Ok(self.store.divisions().await?)
+        Ok(self.reference.get(&*self.store).await?.divisions.clone())
     }
 
     pub async fn stats(&self, as_of: Option<&str>, baseline: Option<&str>) -> Result<Stats> {

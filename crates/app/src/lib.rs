@@ -18,6 +18,7 @@ mod error;
 pub mod idempotency;
 pub mod identity;
 mod index;
+mod reference;
 pub mod seed;
 pub mod spreadsheet;
 
@@ -50,6 +51,7 @@ pub struct App {
     pub(crate) calendar: Arc<calendar::CalendarCache>,
     pub(crate) blobs: Arc<Blobs>,
     pub(crate) fonts: Arc<cases::PaperFonts>,
+    pub(crate) reference: Arc<reference::ReferenceCache>,
     clock: Arc<clock::Clock>,
 }
 
@@ -92,6 +94,7 @@ impl App {
             calendar,
             blobs,
             fonts: Arc::default(),
+            reference: Arc::default(),
             clock: Arc::default(),
         };
         app.load_bundled_calendar_if_empty().await?;
