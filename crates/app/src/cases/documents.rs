@@ -73,9 +73,7 @@ impl App {
         paper: Paper,
         base: &str,
     ) -> Result<Vec<u8>> {
-        // The status query's rules: a wrong code is an unknown case.
-        self.status(number, code).await?;
-        let case = self.stored_case(number).await?.case;
+        let case = self.case_by_code(number, code).await?;
         let department = self.department_name(case.department_id).await?;
         let verify_url = format!("{base}/cases/{}?code={}", case.number, case.code.as_str());
         let doc = paper_of(&case, paper, &department, verify_url)?;

@@ -133,19 +133,7 @@ impl App {
     /// The public status query. A wrong code answers exactly as an unknown
     /// number does.
     pub async fn status(&self, number: &str, code: &str) -> Result<PublicStatus> {
-        let not_found =
-            || AppError::NotFound("no case with this number and verification code".into());
-        let (Ok(number), Ok(code)) = (CaseNumber::parse(number), VerificationCode::parse(code))
-        else {
-            return Err(not_found());
-        };
-        let Some(stored) = self.store.case(&number).await? else {
-            return Err(not_found());
-        };
-        let case = stored.case;
-        if !case.code.matches(&code) {
-            return Err(not_found());
-        }
+        let case = self.case_by_code(number, code).await?;
         let department = self.department_name(case.department_id).await?;
         let cal = self.calendar();
         Ok(PublicStatus {
@@ -171,6 +159,23 @@ impl App {
                 })
                 .collect(),
         })
+    }
+
+    /// The case behind a receipt: a wrong code is an unknown case.
+    pub(crate) async fn case_by_code(&self, number: &str, code: &str) -> Result<Case> {
+        let not_found =
+            || AppError::NotFound("no case with this number and verification code".into());
+        let (Ok(number), Ok(code)) = (CaseNumber::parse(number), VerificationCode::parse(code))
+        else {
+            return Err(not_found());
+        };
+        let Some(stored) = self.store.case(&number).await? else {
+            return Err(not_found());
+        };
+        if !stored.case.code.matches(&code) {
+            return Err(not_found());
+        }
+        Ok(stored.case)
     }
 
     pub async fn my_cases(&self, actor: &Actor) -> Result<Vec<QueueEntry>> {

@@ -10,7 +10,6 @@ macro_rules! impl_appointment_store {
             use bianli_domain::cases::appointment::{BookingStatus, NewSlots, Ticket};
             use bianli_domain::event::NewEvent;
             use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-            use sqlx::types::Json;
             use sqlx::{QueryBuilder, Row};
 
             use super::*;
@@ -72,22 +71,6 @@ macro_rules! impl_appointment_store {
                     created_at: r.try_get("created_at")?,
                     changed_at: r.try_get("changed_at")?,
                 })
-            }
-
-            async fn event(tx: &mut Tx, e: &NewEvent, at: DateTime<Utc>) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO events (at, context, kind, subject, actor, payload) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(at)
-                .bind(e.context)
-                .bind(e.kind)
-                .bind(&e.subject)
-                .bind(&e.actor)
-                .bind(Json(&e.payload))
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
             }
 
             async fn booking_in(tx: &mut Tx, id: i64) -> Result<Booking> {
@@ -239,7 +222,7 @@ macro_rules! impl_appointment_store {
                             actor,
                             serde_json::json!({"halls": opened}),
                         );
-                        event(&mut tx, &e, at).await?;
+                        write_event(&mut tx, &e, at).await?;
                     }
                     tx.commit().await?;
                     Ok(opened.len())
@@ -312,7 +295,7 @@ macro_rules! impl_appointment_store {
                             "times": s.times.iter().map(|(a, b)| format!("{}-{}", hhmm(*a), hhmm(*b))).collect::<Vec<_>>(),
                         }),
                     );
-                    event(&mut tx, &e, at).await?;
+                    write_event(&mut tx, &e, at).await?;
                     let mut qb = QueryBuilder::<$db>::new(format!("{SLOT_COLS} WHERE id IN ("));
                     let mut list = qb.separated(", ");
                     for id in &ids {
@@ -352,7 +335,7 @@ macro_rules! impl_appointment_store {
                     let mut tx = self.begin_cases().await?;
                     take_place(&mut tx, s.id).await?;
                     let b = insert_booking(&mut tx, s, account_id, at).await?;
-                    event(&mut tx, &booking_event("booking.created", &b, actor, serde_json::json!({})), at).await?;
+                    write_event(&mut tx, &booking_event("booking.created", &b, actor, serde_json::json!({})), at).await?;
                     tx.commit().await?;
                     Ok(b)
                 }
@@ -391,7 +374,7 @@ macro_rules! impl_appointment_store {
                         actor,
                         serde_json::json!({"to": b.ticket, "to_slot": to.id, "to_date": to.date}),
                     );
-                    event(&mut tx, &e, at).await?;
+                    write_event(&mut tx, &e, at).await?;
                     tx.commit().await?;
                     Ok(b)
                 }
@@ -424,7 +407,7 @@ macro_rules! impl_appointment_store {
                     if to == BookingStatus::Cancelled {
                         give_place_back(&mut tx, b.slot_id).await?;
                     }
-                    event(&mut tx, &booking_event(kind, b, actor, serde_json::json!({})), at).await?;
+                    write_event(&mut tx, &booking_event(kind, b, actor, serde_json::json!({})), at).await?;
                     let closed = booking_in(&mut tx, b.id).await?;
                     tx.commit().await?;
                     Ok(closed)
