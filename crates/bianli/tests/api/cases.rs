@@ -47,7 +47,7 @@ async fn upload(t: &TestApp, token: &str, name: &str, body: Vec<u8>) -> reqwest:
 }
 
 /// Every required material of `item`, one uploaded PDF each.
-pub(crate) async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
+async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
     let mut out = Vec::new();
     for (i, m) in item["materials"]
         .as_array()
@@ -67,8 +67,42 @@ pub(crate) async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
     Value::Array(out)
 }
 
-pub(crate) fn form() -> Value {
+/// An applicant applies online with one uploaded PDF per required
+/// material; the receipt.
+pub(crate) async fn apply_online(t: &TestApp, token: &str, item: &Value) -> Value {
+    let files = materials(t, token, item).await;
+    let r = t
+        .post(
+            "/api/v1/cases",
+            Some(token),
+            &json!({"item": item["code"], "channel": "web", "form": form(), "materials": files}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json().await.expect("json")
+}
+
+fn form() -> Value {
     json!({"phone": "13800138000", "address": "长沙市芙蓉区五一大道1号"})
+}
+
+/// The window files a citizen's application at the hall (paper, no
+/// uploads); the new case's number.
+async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
+    let r = t
+        .post(
+            "/api/v1/cases",
+            Some(clerk),
+            &json!({
+                "item": item, "channel": "hall", "form": form(),
+                "applicant": {"kind": "citizen", "name": name, "id_number": "11010519491231002X"},
+            }),
+        )
+        .await;
+    let status = r.status();
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["number"].as_str().expect("number").to_string()
 }
 
 async fn act(t: &TestApp, token: &str, number: &str, action: Value) -> reqwest::Response {
@@ -92,18 +126,8 @@ async fn online_application_to_certificate(db: Db) {
     let t = spawn_app(db).await;
     at(&t, "2026-11-02");
     let item = food_licence(&t).await;
-    let code = item["code"].as_str().expect("code");
     let enterprise = t.login("enterprise").await;
-    let files = materials(&t, &enterprise, &item).await;
-    let r = t
-        .post(
-            "/api/v1/cases",
-            Some(&enterprise),
-            &json!({"item": code, "channel": "web", "form": form(), "materials": files}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let receipt: Value = r.json().await.expect("json");
+    let receipt = apply_online(&t, &enterprise, &item).await;
     let number = receipt["number"].as_str().expect("number").to_string();
     assert!(number.starts_with("430100-20261102-"), "{number}");
     let vcode = receipt["verification_code"]
@@ -290,21 +314,7 @@ async fn illegal_steps_are_refused_and_change_nothing(db: Db) {
     let clerk = t.login("clerk").await;
     let reviewer = t.login("reviewer").await;
     // The window files for a caller at the hall: paper, no uploads.
-    let r = t
-        .post(
-            "/api/v1/cases",
-            Some(&clerk),
-            &json!({
-                "item": item["code"], "channel": "hall", "form": form(),
-                "applicant": {"kind": "citizen", "name": "张三", "id_number": "11010519491231002X"},
-            }),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let number = r.json::<Value>().await.expect("json")["number"]
-        .as_str()
-        .expect("number")
-        .to_string();
+    let number = file_at_hall(&t, &clerk, &item["code"], "张三").await;
     let events = t.event_count().await;
 
     // A reviewer cannot accept; deciding now is not this stage's; bad bodies name the field.
@@ -471,20 +481,7 @@ async fn silence_is_acceptance_and_late_cases_get_cards(db: Db) {
     at(&t, "2026-11-02");
     let item = food_licence(&t).await;
     let clerk = t.login("clerk").await;
-    let r = t
-        .post(
-            "/api/v1/cases",
-            Some(&clerk),
-            &json!({
-                "item": item["code"], "channel": "hall", "form": form(),
-                "applicant": {"kind": "citizen", "name": "李四", "id_number": "11010519491231002X"},
-            }),
-        )
-        .await;
-    let number = r.json::<Value>().await.expect("json")["number"]
-        .as_str()
-        .expect("number")
-        .to_string();
+    let number = file_at_hall(&t, &clerk, &item["code"], "李四").await;
     // The window has until Mon 9 Nov.
     at(&t, "2026-11-09");
     assert_eq!(scan(&t).await["deemed_accepted"], 0);
@@ -629,19 +626,7 @@ async fn joint_approval_needs_every_department(db: Db) {
         "",
     )
     .await;
-    let r = t
-        .post(
-            "/api/v1/cases",
-            Some(&clerk),
-            &json!({"item": code, "channel": "hall", "form": form(),
-                    "applicant": {"kind": "citizen", "name": "王五", "id_number": "11010519491231002X"}}),
-        )
-        .await;
-    let body: Value = r.json().await.expect("json");
-    let number = body["number"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_string();
+    let number = file_at_hall(&t, &clerk, &item["code"], "王五").await;
     act_ok(&t, &clerk, &number, json!({"action": "accept"})).await;
     act_ok(
         &t,
@@ -697,20 +682,7 @@ async fn the_window_works_its_queue_on_the_pages(db: Db) {
     let t = spawn_app(db).await;
     let item = food_licence(&t).await;
     let clerk_token = t.login("clerk").await;
-    let r = t
-        .post(
-            "/api/v1/cases",
-            Some(&clerk_token),
-            &json!({
-                "item": item["code"], "channel": "hall", "form": form(),
-                "applicant": {"kind": "citizen", "name": "赵六", "id_number": "11010519491231002X"},
-            }),
-        )
-        .await;
-    let number = r.json::<Value>().await.expect("json")["number"]
-        .as_str()
-        .expect("number")
-        .to_string();
+    let number = file_at_hall(&t, &clerk_token, &item["code"], "赵六").await;
     let (browser, cookie, csrf) = page_session(&t, "clerk").await;
     let get = |path: String| {
         let req = browser

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act_ok, at, food_licence, form, materials};
+use crate::cases::{act_ok, apply_online, at, food_licence};
 use crate::conformance::{Call, Document};
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
@@ -44,16 +44,7 @@ async fn bad_rating_to_answer(db: crate::helpers::Db) {
     let item = food_licence(&t).await;
     let code = item["code"].as_str().expect("code").to_string();
     let enterprise = t.login("enterprise").await;
-    let files = materials(&t, &enterprise, &item).await;
-    let r = t
-        .post(
-            "/api/v1/cases",
-            Some(&enterprise),
-            &json!({"item": code, "channel": "web", "form": form(), "materials": files}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let receipt: Value = r.json().await.expect("json");
+    let receipt = apply_online(&t, &enterprise, &item).await;
     let number = receipt["number"].as_str().expect("number").to_string();
 
     // No result yet: nothing to rate.

@@ -249,14 +249,18 @@ mod tests {
     use super::*;
     use crate::calendar::{parse_rows, years_of};
 
-    fn bundled() -> WorkCalendar {
+    fn bundled_days() -> Vec<SpecialDay> {
         let text = include_str!("../../../../data/cn_holidays.csv");
         let records: Vec<(usize, Vec<String>)> = text
             .lines()
             .enumerate()
             .map(|(i, l)| (i + 1, l.split(',').map(str::to_string).collect()))
             .collect();
-        let days = parse_rows(&records).expect("the bundled file");
+        parse_rows(&records).expect("the bundled file")
+    }
+
+    fn bundled() -> WorkCalendar {
+        let days = bundled_days();
         WorkCalendar::new(years_of(&days), &days).expect("a calendar")
     }
 
@@ -327,13 +331,7 @@ mod tests {
     /// worked after it.
     #[test]
     fn every_block_and_adjusted_workday_2020_to_2026() {
-        let text = include_str!("../../../../data/cn_holidays.csv");
-        let records: Vec<(usize, Vec<String>)> = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.split(',').map(str::to_string).collect()))
-            .collect();
-        let days = parse_rows(&records).expect("the bundled file");
+        let days = bundled_days();
         let c = bundled();
         let kind_of = |date: NaiveDate| days.iter().find(|s| s.date == date).map(|s| s.kind);
         let worked = |date: NaiveDate| match kind_of(date) {

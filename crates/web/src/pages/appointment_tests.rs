@@ -9,31 +9,7 @@ use bianli_app::seed::DEMO_PASSWORD;
 use tower::ServiceExt;
 
 use super::layout::encode;
-
-struct Reply {
-    status: StatusCode,
-    location: String,
-    html: String,
-}
-
-async fn send(router: &Router, req: Request<Body>) -> Reply {
-    let res = router.clone().oneshot(req).await.expect("a response");
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .expect("a body");
-    Reply {
-        status,
-        location,
-        html: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
+use super::test_reply::{Reply, send};
 
 fn form(pairs: &[(&str, &str)]) -> Body {
     Body::from(

@@ -14,6 +14,7 @@ use tower::ServiceExt;
 use super::adjustment_errors::NOT_YOURS;
 use super::item_form::ItemFields;
 use super::layout::encode;
+use super::test_reply::{Reply, send};
 
 const EFFECTIVE: &str = "2030-07-01";
 
@@ -23,12 +24,6 @@ struct Site {
     cookie: String,
     csrf: String,
     department: i64,
-}
-
-struct Reply {
-    status: StatusCode,
-    location: String,
-    html: String,
 }
 
 fn body(pairs: &[(String, String)]) -> String {
@@ -74,25 +69,6 @@ fn posted(f: &ItemFields) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-async fn send(router: &Router, req: Request<Body>) -> Reply {
-    let res = router.clone().oneshot(req).await.expect("a response");
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .expect("a body");
-    Reply {
-        status,
-        location,
-        html: String::from_utf8_lossy(&bytes).into_owned(),
-    }
 }
 
 impl Site {

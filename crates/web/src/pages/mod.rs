@@ -32,6 +32,8 @@ mod layout;
 mod lookup;
 mod stats;
 #[cfg(test)]
+mod test_reply;
+#[cfg(test)]
 mod tests;
 
 use axum::Router;
