@@ -148,6 +148,12 @@ async fn a_department_admin_adds_a_new_item_by_decree() {
     fill(&c, "#f-number", "长政发〔2026〕9号").await;
     fill(&c, "#f-title", "长沙市关于新增一批政务服务事项的决定").await;
     click(&c, "form[action='/admin/decrees/new'] button[type=submit]").await;
+    // The draft's page loads after the redirect; under load it can take a
+    // moment, and typing before it arrives finds nothing.
+    c.wait()
+        .for_element(Locator::Css("#p-add-code"))
+        .await
+        .expect("the draft's page with its 新增 form");
 
     fill(&c, "#p-add-code", "430100-0199901").await;
     click(&c, "form[action$='/add'] button[type=submit]").await;
