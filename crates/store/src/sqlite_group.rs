@@ -78,6 +78,7 @@ impl GroupCommit {
     }
 
     /// How many group commits there have been.
+    #[cfg(test)]
     pub async fn commits(&self) -> u64 {
         self.writer.lock().await.commits
     }

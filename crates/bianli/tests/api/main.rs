@@ -10,6 +10,7 @@ mod catalog;
 mod conformance;
 mod decrees;
 mod helpers;
+mod history;
 mod idempotency;
 mod identity;
 mod openapi;
