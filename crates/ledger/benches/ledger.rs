@@ -25,6 +25,13 @@ const APPEND_BATCH: usize = 1_000;
 const PROOF_LEAVES: u64 = 10_000_000;
 const VERIFY_ENTRIES: u64 = 1_000_000;
 
+const KINDS: [&str; 4] = [
+    "cases.submitted",
+    "cases.accepted",
+    "cases.decided",
+    "cases.rated",
+];
+
 fn leaf_hashes(n: u64) -> Vec<Hash> {
     (0..n).map(|i| leaf_hash(&i.to_le_bytes())).collect()
 }
@@ -36,7 +43,7 @@ fn event(i: u64) -> Value {
         "seq": i,
         "at": format!("2026-11-{:02}T{:02}:{:02}:{:02}+08:00", 1 + i % 28, i % 24, i % 60, (i * 7) % 60),
         "context": "cases",
-        "kind": ["cases.submitted", "cases.accepted", "cases.decided", "cases.rated"][(i % 4) as usize],
+        "kind": KINDS[(i % 4) as usize],
         "item": format!("430100-01{:05}", i % 3722),
         "case": format!("430100-2026-{:07}", i / 4),
         "department": format!("4301{:02}", i % 46),
@@ -70,7 +77,10 @@ fn bench_append(c: &mut Criterion) {
                 total += start.elapsed();
             }
             let per_run = total.as_secs_f64() / iters as f64;
-            println!("ledger: append {} leaves/s", (APPEND_LEAVES as f64 / per_run) as u64);
+            println!(
+                "ledger: append {} leaves/s",
+                (APPEND_LEAVES as f64 / per_run) as u64
+            );
             total
         })
     });
@@ -85,14 +95,20 @@ impl Levels {
         let mut levels = vec![leaf_hashes(n)];
         while levels.last().expect("a level").len() > 1 {
             let below = levels.last().expect("a level");
-            let above = below.chunks_exact(2).map(|p| bianli_ledger::node_hash(&p[0], &p[1])).collect();
+            let above = below
+                .chunks_exact(2)
+                .map(|p| bianli_ledger::node_hash(&p[0], &p[1]))
+                .collect();
             levels.push(above);
         }
         Self(levels)
     }
 
     fn node(&self, id: NodeId) -> Option<Hash> {
-        self.0.get(usize::from(id.level))?.get(id.index as usize).copied()
+        self.0
+            .get(usize::from(id.level))?
+            .get(id.index as usize)
+            .copied()
     }
 }
 
@@ -105,9 +121,14 @@ fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
 fn bench_proofs(c: &mut Criterion) {
     let built = Instant::now();
     let levels = Levels::build(PROOF_LEAVES);
-    println!("ledger: built {PROOF_LEAVES} leaf tree levels in {:.1} s", built.elapsed().as_secs_f64());
+    println!(
+        "ledger: built {PROOF_LEAVES} leaf tree levels in {:.1} s",
+        built.elapsed().as_secs_f64()
+    );
     let source = |id: NodeId| levels.node(id);
-    let root = Frontier::restore(PROOF_LEAVES, &source).expect("frontier").root();
+    let root = Frontier::restore(PROOF_LEAVES, &source)
+        .expect("frontier")
+        .root();
     // A fixed pseudo-random walk over indexes and old sizes (xorshift).
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
@@ -119,15 +140,23 @@ fn bench_proofs(c: &mut Criterion) {
 
     let inclusion = |index: u64| {
         let ids = tree::inclusion_proof_ids(index, PROOF_LEAVES).expect("ids");
-        let fetched: HashMap<NodeId, Hash> = ids.iter().map(|id| (*id, levels.node(*id).expect("node"))).collect();
+        let fetched: HashMap<NodeId, Hash> = ids
+            .iter()
+            .map(|id| (*id, levels.node(*id).expect("node")))
+            .collect();
         let proof = tree::inclusion_proof(index, PROOF_LEAVES, &fetched).expect("proof");
         let leaf = levels.node(NodeId::new(0, index)).expect("leaf");
         merkle::verify_inclusion(&leaf, index, PROOF_LEAVES, &proof, &root).expect("verifies");
     };
     let consistency = |old: u64| {
-        let old_root = Frontier::restore(old, &source).expect("old frontier").root();
+        let old_root = Frontier::restore(old, &source)
+            .expect("old frontier")
+            .root();
         let ids = tree::consistency_proof_ids(old, PROOF_LEAVES).expect("ids");
-        let fetched: HashMap<NodeId, Hash> = ids.iter().map(|id| (*id, levels.node(*id).expect("node"))).collect();
+        let fetched: HashMap<NodeId, Hash> = ids
+            .iter()
+            .map(|id| (*id, levels.node(*id).expect("node")))
+            .collect();
         let proof = tree::consistency_proof(old, PROOF_LEAVES, &fetched).expect("proof");
         merkle::verify_consistency(old, PROOF_LEAVES, &old_root, &root, &proof).expect("verifies");
     };
@@ -140,7 +169,9 @@ fn bench_proofs(c: &mut Criterion) {
         samples.push(start.elapsed());
     }
     let (p50, p99) = percentiles(samples);
-    println!("ledger: inclusion proof at 10M (ids + assemble + verify): p50 {p50:.1} µs, p99 {p99:.1} µs");
+    println!(
+        "ledger: inclusion proof at 10M (ids + assemble + verify): p50 {p50:.1} µs, p99 {p99:.1} µs"
+    );
     let mut samples = Vec::with_capacity(100_000);
     for _ in 0..100_000 {
         let old = 1 + next() % (PROOF_LEAVES - 1);
@@ -155,7 +186,9 @@ fn bench_proofs(c: &mut Criterion) {
     );
 
     let mut group = c.benchmark_group("proof at 10M leaves");
-    group.bench_function("inclusion: ids + assemble + verify", |b| b.iter(|| inclusion(next() % PROOF_LEAVES)));
+    group.bench_function("inclusion: ids + assemble + verify", |b| {
+        b.iter(|| inclusion(next() % PROOF_LEAVES))
+    });
     group.bench_function("consistency: old root + ids + assemble + verify", |b| {
         b.iter(|| consistency(1 + next() % (PROOF_LEAVES - 1)))
     });
@@ -189,7 +222,10 @@ fn bench_full_verify(c: &mut Criterion) {
                 black_box(merkle::root(&leaves));
             }
             let total = start.elapsed();
-            println!("ledger: full verify {:.2} s", total.as_secs_f64() / iters as f64);
+            println!(
+                "ledger: full verify {:.2} s",
+                total.as_secs_f64() / iters as f64
+            );
             total
         })
     });
@@ -202,7 +238,10 @@ fn bench_full_verify(c: &mut Criterion) {
                 }
             }
             let total = start.elapsed();
-            println!("ledger: raw SHA-256 of the leaf bytes {:.2} s", total.as_secs_f64() / iters as f64);
+            println!(
+                "ledger: raw SHA-256 of the leaf bytes {:.2} s",
+                total.as_secs_f64() / iters as f64
+            );
             total
         })
     });

@@ -141,7 +141,10 @@ fn exact_integer(magnitude: u64, negative: bool, n: &Number) -> Result<String> {
 /// double; NaN and the infinities are not JSON and are refused.
 pub fn format_double(x: f64) -> Result<String> {
     if !x.is_finite() {
-        return Err(LedgerError::Number(x.to_string(), "NaN and Infinity are not JSON"));
+        return Err(LedgerError::Number(
+            x.to_string(),
+            "NaN and Infinity are not JSON",
+        ));
     }
     if x == 0.0 {
         // Both zeros print as "0".
@@ -151,9 +154,10 @@ pub fn format_double(x: f64) -> Result<String> {
     // Rust's `{:e}` gives the shortest digit string that round-trips, nearest
     // to the value: exactly ES's digits `s` (k of them) and exponent `n - 1`.
     let sci = format!("{:e}", x.abs());
-    let (mantissa, exponent) = sci
-        .split_once('e')
-        .ok_or(LedgerError::Number(sci.clone(), "unexpected float formatting"))?;
+    let (mantissa, exponent) = sci.split_once('e').ok_or(LedgerError::Number(
+        sci.clone(),
+        "unexpected float formatting",
+    ))?;
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
     let exp: i32 = exponent
         .parse()
@@ -191,7 +195,7 @@ pub fn format_double(x: f64) -> Result<String> {
 fn ties_to_even(digits: String, exp: i32, x: f64) -> String {
     let k = digits.len();
     let last = digits.as_bytes()[k - 1] - b'0';
-    if last % 2 == 0 {
+    if last.is_multiple_of(2) {
         return digits;
     }
     // A double has at most 767 significant decimal digits: this is exact.
@@ -302,12 +306,18 @@ mod tests {
     fn nested_structures_and_control_escapes() {
         let value = json!({"b": [{"z": 1, "y": "\u{1}\u{8}\u{7f}\u{2028}"}], "a": {}});
         let out = String::from_utf8(canonicalize(&value).unwrap()).unwrap();
-        assert_eq!(out, "{\"a\":{},\"b\":[{\"y\":\"\\u0001\\b\u{7f}\u{2028}\",\"z\":1}]}");
+        assert_eq!(
+            out,
+            "{\"a\":{},\"b\":[{\"y\":\"\\u0001\\b\u{7f}\u{2028}\",\"z\":1}]}"
+        );
     }
 
     #[test]
     fn integers_exact_or_refused() {
-        assert_eq!(canon("[0, -0, 42, -7, 9007199254740992]"), "[0,0,42,-7,9007199254740992]");
+        assert_eq!(
+            canon("[0, -0, 42, -7, 9007199254740992]"),
+            "[0,0,42,-7,9007199254740992]"
+        );
         // 2^60 is a double exactly; 2^53 + 1 is not.
         assert_eq!(canon("1152921504606846976"), "1152921504606846976");
         let err = canonicalize(&json!(9_007_199_254_740_993u64)).unwrap_err();
@@ -346,7 +356,11 @@ mod tests {
             (0x43143ff3c1cb0959, "1424953923781206.2"),
         ];
         for &(bits, want) in samples {
-            assert_eq!(format_double(f64::from_bits(bits)).unwrap(), want, "{bits:016x}");
+            assert_eq!(
+                format_double(f64::from_bits(bits)).unwrap(),
+                want,
+                "{bits:016x}"
+            );
         }
         assert!(format_double(f64::from_bits(0x7fffffffffffffff)).is_err()); // NaN
         assert!(format_double(f64::from_bits(0x7ff0000000000000)).is_err()); // Infinity

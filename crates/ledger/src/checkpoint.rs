@@ -41,13 +41,23 @@ fn check_line(what: &str, line: &str) -> Result<()> {
 impl Checkpoint {
     pub fn new(origin: &str, size: u64, root: Hash) -> Result<Self> {
         check_line("origin", origin)?;
-        Ok(Self { origin: origin.to_owned(), size, root, extensions: Vec::new() })
+        Ok(Self {
+            origin: origin.to_owned(),
+            size,
+            root,
+            extensions: Vec::new(),
+        })
     }
 
     /// The note body: what gets signed.
     pub fn to_body(&self) -> Result<String> {
         check_line("origin", &self.origin)?;
-        let mut body = format!("{}\n{}\n{}\n", self.origin, self.size, self.root.to_base64());
+        let mut body = format!(
+            "{}\n{}\n{}\n",
+            self.origin,
+            self.size,
+            self.root.to_base64()
+        );
         for (i, line) in self.extensions.iter().enumerate() {
             check_line(&format!("extension line {}", i + 1), line)?;
             body.push_str(line);
@@ -61,7 +71,11 @@ impl Checkpoint {
             .strip_suffix('\n')
             .ok_or_else(|| malformed("the body must end in a newline".to_owned()))?;
         let mut lines = lines.split('\n');
-        let mut next = |what: &str| lines.next().ok_or_else(|| malformed(format!("missing {what} line")));
+        let mut next = |what: &str| {
+            lines
+                .next()
+                .ok_or_else(|| malformed(format!("missing {what} line")))
+        };
         let origin = next("origin")?;
         let size_text = next("size")?;
         let root_text = next("root hash")?;
@@ -73,14 +87,25 @@ impl Checkpoint {
             .parse::<u64>()
             .ok()
             .filter(|_| canonical_decimal)
-            .ok_or_else(|| malformed(format!("size {size_text:?} is not a decimal number without leading zeros")))?;
+            .ok_or_else(|| {
+                malformed(format!(
+                    "size {size_text:?} is not a decimal number without leading zeros"
+                ))
+            })?;
         let root = Hash::from_base64(root_text, "checkpoint root hash")
             .map_err(|e| malformed(e.to_string()))?;
         let extensions = lines
             .enumerate()
-            .map(|(i, line)| check_line(&format!("extension line {}", i + 1), line).map(|()| line.to_owned()))
+            .map(|(i, line)| {
+                check_line(&format!("extension line {}", i + 1), line).map(|()| line.to_owned())
+            })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { origin: origin.to_owned(), size, root, extensions })
+        Ok(Self {
+            origin: origin.to_owned(),
+            size,
+            root,
+            extensions,
+        })
     }
 
     /// The signed note carrying this checkpoint.
@@ -131,7 +156,8 @@ mod tests {
         let note = c.sign(&key()).unwrap();
         assert!(note.starts_with("gov.example/ledger\n1234\n"));
         assert!(note.contains("\n\n\u{2014} gov.example/ledger "));
-        let opened = Checkpoint::open(note.as_bytes(), &key().verifier(), "gov.example/ledger").unwrap();
+        let opened =
+            Checkpoint::open(note.as_bytes(), &key().verifier(), "gov.example/ledger").unwrap();
         assert_eq!(opened, c);
     }
 
@@ -171,7 +197,10 @@ mod tests {
             format!("o\n1\n{root}\n\n"),
         ] {
             let err = Checkpoint::parse_body(&body).unwrap_err();
-            assert!(matches!(err, LedgerError::MalformedCheckpoint(_)), "{body:?}: {err}");
+            assert!(
+                matches!(err, LedgerError::MalformedCheckpoint(_)),
+                "{body:?}: {err}"
+            );
         }
         assert!(Checkpoint::new("", 1, empty_root()).is_err());
         assert!(Checkpoint::new("a\nb", 1, empty_root()).is_err());

@@ -14,7 +14,11 @@ pub enum LedgerError {
     #[error("the log cannot grow past 2^63 entries")]
     TreeFull,
     #[error("frontier of a tree of size {size} needs {expected} hashes, got {got}")]
-    FrontierLength { size: u64, expected: usize, got: usize },
+    FrontierLength {
+        size: u64,
+        expected: usize,
+        got: usize,
+    },
     #[error("tree node (level {}, index {}) is missing from the store", .0.level, .0.index)]
     MissingNode(NodeId),
     #[error("proof has {got} hashes, a proof for these sizes has {expected}")]

@@ -100,7 +100,10 @@ mod tests {
         let mut concat = vec![0x01];
         concat.extend_from_slice(&l.0);
         concat.extend_from_slice(&r.0);
-        assert_eq!(node_hash(&l, &r).0, <[u8; 32]>::from(Sha256::digest(&concat)));
+        assert_eq!(
+            node_hash(&l, &r).0,
+            <[u8; 32]>::from(Sha256::digest(&concat))
+        );
         assert_ne!(node_hash(&l, &r), node_hash(&r, &l));
     }
 
@@ -109,7 +112,10 @@ mod tests {
         let h = leaf_hash(b"x");
         assert_eq!(Hash::from_base64(&h.to_base64(), "root"), Ok(h));
         let short = Hash::from_base64("AAAA", "root").unwrap_err();
-        assert_eq!(short.to_string(), "root is not a base64 SHA-256 hash: 3 bytes, not 32");
+        assert_eq!(
+            short.to_string(),
+            "root is not a base64 SHA-256 hash: 3 bytes, not 32"
+        );
         assert!(Hash::from_base64("not base64!", "hashes[0]").is_err());
     }
 }

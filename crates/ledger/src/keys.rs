@@ -59,13 +59,17 @@ fn key_id(name: &KeyName, public: &VerifyingKey) -> KeyId {
 /// `<hex key id>+<base64(0x01 ‖ 32 bytes)>` → (key id, 32 bytes).
 fn parse_id_and_key(rest: &str) -> Result<(KeyId, [u8; 32])> {
     let malformed = |why: &str| LedgerError::MalformedKey(why.to_owned());
-    let (id_hex, key_b64) = rest.split_once('+').ok_or_else(|| malformed("missing '+' before the key"))?;
+    let (id_hex, key_b64) = rest
+        .split_once('+')
+        .ok_or_else(|| malformed("missing '+' before the key"))?;
     if id_hex.len() != 8 || !id_hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(malformed("key id must be 8 hex digits"));
     }
     let mut id = [0u8; 4];
     hex::decode_to_slice(id_hex, &mut id).map_err(|_| malformed("key id must be 8 hex digits"))?;
-    let bytes = STANDARD.decode(key_b64).map_err(|e| malformed(&format!("key is not base64: {e}")))?;
+    let bytes = STANDARD
+        .decode(key_b64)
+        .map_err(|e| malformed(&format!("key is not base64: {e}")))?;
     match bytes.split_first() {
         Some((&ALG_ED25519, key)) => {
             let key: [u8; 32] = key
@@ -134,7 +138,13 @@ impl fmt::Display for VerifierKey {
         let mut bytes = Vec::with_capacity(33);
         bytes.push(ALG_ED25519);
         bytes.extend_from_slice(self.key.as_bytes());
-        write!(f, "{}+{}+{}", self.name, hex::encode(self.id), STANDARD.encode(bytes))
+        write!(
+            f,
+            "{}+{}+{}",
+            self.name,
+            hex::encode(self.id),
+            STANDARD.encode(bytes)
+        )
     }
 }
 
@@ -173,12 +183,12 @@ impl SignerKey {
 
     /// Parses `PRIVATE+KEY+name+keyid+base64(0x01 ‖ seed)`.
     pub fn parse(text: &str) -> Result<Self> {
-        let rest = text
-            .strip_prefix("PRIVATE+KEY+")
-            .ok_or_else(|| LedgerError::MalformedKey("expected PRIVATE+KEY+name+keyid+key".to_owned()))?;
-        let (name, rest) = rest
-            .split_once('+')
-            .ok_or_else(|| LedgerError::MalformedKey("expected PRIVATE+KEY+name+keyid+key".to_owned()))?;
+        let rest = text.strip_prefix("PRIVATE+KEY+").ok_or_else(|| {
+            LedgerError::MalformedKey("expected PRIVATE+KEY+name+keyid+key".to_owned())
+        })?;
+        let (name, rest) = rest.split_once('+').ok_or_else(|| {
+            LedgerError::MalformedKey("expected PRIVATE+KEY+name+keyid+key".to_owned())
+        })?;
         let name = KeyName::parse(name)?;
         let (claimed, seed) = parse_id_and_key(rest)?;
         let key = SigningKey::from_bytes(&seed);
@@ -190,7 +200,12 @@ impl SignerKey {
         let mut bytes = Vec::with_capacity(33);
         bytes.push(ALG_ED25519);
         bytes.extend_from_slice(self.key.as_bytes());
-        format!("PRIVATE+KEY+{}+{}+{}", self.name, hex::encode(self.id), STANDARD.encode(bytes))
+        format!(
+            "PRIVATE+KEY+{}+{}+{}",
+            self.name,
+            hex::encode(self.id),
+            STANDARD.encode(bytes)
+        )
     }
 
     pub fn name(&self) -> &KeyName {
@@ -216,7 +231,12 @@ impl SignerKey {
 
 impl fmt::Debug for SignerKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SignerKey({}+{}, secret elided)", self.name, hex::encode(self.id))
+        write!(
+            f,
+            "SignerKey({}+{}, secret elided)",
+            self.name,
+            hex::encode(self.id)
+        )
     }
 }
 
@@ -226,7 +246,8 @@ mod tests {
 
     // From golang.org/x/mod/sumdb/note's tests: a key pair made by Go.
     const PETER_VKEY: &str = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-    const PETER_SKEY: &str = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    const PETER_SKEY: &str =
+        "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 
     #[test]
     fn go_keys_parse_and_match() {
@@ -243,7 +264,10 @@ mod tests {
     fn every_mangled_key_is_refused() {
         // As Go's tests do: every proper substring and every one-byte change fails.
         for (text, parse) in [
-            (PETER_VKEY, (|t: &str| VerifierKey::parse(t).is_ok()) as fn(&str) -> bool),
+            (
+                PETER_VKEY,
+                (|t: &str| VerifierKey::parse(t).is_ok()) as fn(&str) -> bool,
+            ),
             (PETER_SKEY, |t: &str| SignerKey::parse(t).is_ok()),
         ] {
             let b = text.as_bytes();
@@ -266,7 +290,12 @@ mod tests {
         let long = "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==";
         let alg = "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
         assert!(VerifierKey::parse(long).is_err());
-        assert!(VerifierKey::parse(alg).unwrap_err().to_string().contains("unknown signature type"));
+        assert!(
+            VerifierKey::parse(alg)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown signature type")
+        );
     }
 
     #[test]
@@ -281,10 +310,22 @@ mod tests {
         let s = SignerKey::generate("bianli.example/ledger").unwrap();
         let again = SignerKey::parse(&s.to_key_string()).unwrap();
         assert_eq!(again.verifier(), s.verifier());
-        assert_eq!(VerifierKey::parse(&s.verifier().to_string()).unwrap(), s.verifier());
+        assert_eq!(
+            VerifierKey::parse(&s.verifier().to_string()).unwrap(),
+            s.verifier()
+        );
         assert!(!format!("{s:?}").contains(&s.to_key_string()[30..]));
-        assert_ne!(SignerKey::generate("x").unwrap().verifier().to_string(), s.verifier().to_string());
-        assert!(matches!(SignerKey::generate("a b"), Err(LedgerError::BadKeyName(_))));
-        assert!(matches!(SignerKey::from_seed("", [0; 32]), Err(LedgerError::BadKeyName(_))));
+        assert_ne!(
+            SignerKey::generate("x").unwrap().verifier().to_string(),
+            s.verifier().to_string()
+        );
+        assert!(matches!(
+            SignerKey::generate("a b"),
+            Err(LedgerError::BadKeyName(_))
+        ));
+        assert!(matches!(
+            SignerKey::from_seed("", [0; 32]),
+            Err(LedgerError::BadKeyName(_))
+        ));
     }
 }

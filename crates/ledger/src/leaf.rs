@@ -36,14 +36,20 @@ mod tests {
 
     #[test]
     fn leaf_bytes_ignore_member_order_and_whitespace() {
-        let a: Value = serde_json::from_str(r#"{ "kind": "cases.accepted", "seq": 7, "case": "430100-2026-000001" }"#).unwrap();
+        let a: Value = serde_json::from_str(
+            r#"{ "kind": "cases.accepted", "seq": 7, "case": "430100-2026-000001" }"#,
+        )
+        .unwrap();
         let b = json!({"case": "430100-2026-000001", "seq": 7, "kind": "cases.accepted"});
         assert_eq!(leaf_bytes(&a).unwrap(), leaf_bytes(&b).unwrap());
         assert_eq!(
             String::from_utf8(leaf_bytes(&a).unwrap()).unwrap(),
             r#"{"case":"430100-2026-000001","kind":"cases.accepted","seq":7}"#
         );
-        assert_eq!(event_leaf_hash(&a).unwrap(), leaf_hash(&leaf_bytes(&b).unwrap()));
+        assert_eq!(
+            event_leaf_hash(&a).unwrap(),
+            leaf_hash(&leaf_bytes(&b).unwrap())
+        );
     }
 
     #[test]
@@ -52,7 +58,10 @@ mod tests {
         let payload = r#"{"name":"张三"}"#.as_bytes();
         let mut concat = salt.to_vec();
         concat.extend_from_slice(payload);
-        assert_eq!(commitment(&salt, payload), <[u8; 32]>::from(Sha256::digest(&concat)));
+        assert_eq!(
+            commitment(&salt, payload),
+            <[u8; 32]>::from(Sha256::digest(&concat))
+        );
         assert_ne!(commitment(&[1; 16], payload), commitment(&salt, payload));
     }
 }

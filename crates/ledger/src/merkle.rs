@@ -62,7 +62,10 @@ fn path(m: usize, leaves: &[Hash], out: &mut Vec<Hash>) {
 pub fn consistency_proof(old_size: u64, leaves: &[Hash]) -> Result<Vec<Hash>> {
     let size = leaves.len() as u64;
     if old_size > size {
-        return Err(LedgerError::SizesReversed { old: old_size, new: size });
+        return Err(LedgerError::SizesReversed {
+            old: old_size,
+            new: size,
+        });
     }
     let mut out = Vec::new();
     if old_size > 0 && old_size < size {
@@ -126,13 +129,22 @@ pub(crate) fn consistency_len(old: u64, new: u64) -> usize {
 
 /// RFC 9162 §2.1.3.2: does `proof` show that `leaf` is entry `index` of the
 /// tree of `size` leaves with `root`?
-pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root: &Hash) -> Result<()> {
+pub fn verify_inclusion(
+    leaf: &Hash,
+    index: u64,
+    size: u64,
+    proof: &[Hash],
+    root: &Hash,
+) -> Result<()> {
     if index >= size {
         return Err(LedgerError::IndexOutOfRange { index, size });
     }
     let expected = inclusion_len(index, size);
     if proof.len() != expected {
-        return Err(LedgerError::ProofLength { expected, got: proof.len() });
+        return Err(LedgerError::ProofLength {
+            expected,
+            got: proof.len(),
+        });
     }
     let (mut f_n, mut s_n) = (index, size - 1);
     let mut r = *leaf;
@@ -173,19 +185,32 @@ pub fn verify_consistency(
     proof: &[Hash],
 ) -> Result<()> {
     if old_size > new_size {
-        return Err(LedgerError::SizesReversed { old: old_size, new: new_size });
+        return Err(LedgerError::SizesReversed {
+            old: old_size,
+            new: new_size,
+        });
     }
     if old_size == 0 || old_size == new_size {
         if !proof.is_empty() {
-            return Err(LedgerError::ProofLength { expected: 0, got: proof.len() });
+            return Err(LedgerError::ProofLength {
+                expected: 0,
+                got: proof.len(),
+            });
         }
         let old_ok = old_size != 0 || *old_root == empty_root();
         let same_ok = old_size == 0 || old_root == new_root;
-        return if old_ok && same_ok { Ok(()) } else { Err(LedgerError::ProofMismatch) };
+        return if old_ok && same_ok {
+            Ok(())
+        } else {
+            Err(LedgerError::ProofMismatch)
+        };
     }
     let expected = consistency_len(old_size, new_size);
     if proof.len() != expected {
-        return Err(LedgerError::ProofLength { expected, got: proof.len() });
+        return Err(LedgerError::ProofLength {
+            expected,
+            got: proof.len(),
+        });
     }
     // Step 2: when the old tree is a complete subtree its root starts the path.
     let mut path = Vec::with_capacity(proof.len() + 1);

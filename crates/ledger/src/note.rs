@@ -37,7 +37,10 @@ fn malformed(why: &str) -> LedgerError {
 /// C2SP: the text is UTF-8 without control characters other than newline.
 fn check_text(text: &str) -> Result<()> {
     if let Some(c) = text.chars().find(|c| *c < '\u{20}' && *c != '\n') {
-        return Err(malformed(&format!("control character {:#04x} in the note", c as u32)));
+        return Err(malformed(&format!(
+            "control character {:#04x} in the note",
+            c as u32
+        )));
     }
     Ok(())
 }
@@ -58,11 +61,15 @@ impl SignedNote {
             if n >= MAX_SIGNATURES {
                 return Err(malformed("more than 100 signatures"));
             }
-            let line = line
-                .strip_prefix(SIGNATURE_PREFIX)
-                .ok_or_else(|| malformed(&format!("signature line {} does not start with \"— \"", n + 1)))?;
+            let line = line.strip_prefix(SIGNATURE_PREFIX).ok_or_else(|| {
+                malformed(&format!(
+                    "signature line {} does not start with \"— \"",
+                    n + 1
+                ))
+            })?;
             let (name, b64) = line.split_once(' ').unwrap_or((line, ""));
-            let name = KeyName::parse(name).map_err(|_| malformed(&format!("bad key name in signature line {}", n + 1)))?;
+            let name = KeyName::parse(name)
+                .map_err(|_| malformed(&format!("bad key name in signature line {}", n + 1)))?;
             let bytes = STANDARD
                 .decode(b64)
                 .map_err(|_| malformed(&format!("signature line {} is not base64", n + 1)))?;
@@ -78,7 +85,10 @@ impl SignedNote {
                 signatures.push(signature);
             }
         }
-        Ok(Self { text: text.to_owned(), signatures })
+        Ok(Self {
+            text: text.to_owned(),
+            signatures,
+        })
     }
 
     /// Checks that `key` signed this note. Signatures by other keys are
@@ -89,7 +99,11 @@ impl SignedNote {
         for sig in &self.signatures {
             if sig.name == *key.name() && sig.key_id == key.id() {
                 if !key.verifies(self.text.as_bytes(), &sig.signature) {
-                    return Err(LedgerError::BadSignature(format!("{}+{}", key.name(), hex::encode(key.id()))));
+                    return Err(LedgerError::BadSignature(format!(
+                        "{}+{}",
+                        key.name(),
+                        hex::encode(key.id())
+                    )));
                 }
                 found = true;
             }
@@ -104,7 +118,11 @@ impl SignedNote {
                 .collect();
             Err(LedgerError::UnknownKey(
                 format!("{}+{}", key.name(), hex::encode(key.id())),
-                if signers.is_empty() { "nobody".to_owned() } else { signers.join(", ") },
+                if signers.is_empty() {
+                    "nobody".to_owned()
+                } else {
+                    signers.join(", ")
+                },
             ))
         }
     }
@@ -126,7 +144,11 @@ pub fn sign(text: &str, key: &SignerKey) -> Result<String> {
     let mut payload = Vec::with_capacity(68);
     payload.extend_from_slice(&key.id());
     payload.extend_from_slice(&key.sign(text.as_bytes()));
-    Ok(format!("{text}\n{SIGNATURE_PREFIX}{} {}\n", key.name(), STANDARD.encode(payload)))
+    Ok(format!(
+        "{text}\n{SIGNATURE_PREFIX}{} {}\n",
+        key.name(),
+        STANDARD.encode(payload)
+    ))
 }
 
 #[cfg(test)]
@@ -135,7 +157,8 @@ mod tests {
 
     // Vectors from golang.org/x/mod/sumdb/note's tests.
     const PETER_VKEY: &str = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-    const PETER_SKEY: &str = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    const PETER_SKEY: &str =
+        "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
     const ENOCH_VKEY: &str = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
     const TEXT: &str = "If you think cryptography is the answer to your problem,\n\
                         then you don't know what your problem is.\n";
@@ -160,7 +183,13 @@ mod tests {
         assert_eq!(open(both.as_bytes(), &enoch).unwrap(), TEXT);
         // Repeated signatures collapse; the note still verifies.
         let repeated = format!("{TEXT}\n{PETER_SIG}{PETER_SIG}{ENOCH_SIG}");
-        assert_eq!(SignedNote::parse(repeated.as_bytes()).unwrap().signatures.len(), 2);
+        assert_eq!(
+            SignedNote::parse(repeated.as_bytes())
+                .unwrap()
+                .signatures
+                .len(),
+            2
+        );
         assert_eq!(open(repeated.as_bytes(), &peter()).unwrap(), TEXT);
     }
 
@@ -173,8 +202,14 @@ mod tests {
             "note is not signed by PeterNeumann+c74f20a3 (signed by: EnochRoot+af0cfe78)"
         );
         // The same signature under another name is not Peter's.
-        let renamed = format!("{TEXT}\n{}", PETER_SIG.replace("PeterNeumann", "CarmenSandiego"));
-        assert!(matches!(open(renamed.as_bytes(), &peter()), Err(LedgerError::UnknownKey(..))));
+        let renamed = format!(
+            "{TEXT}\n{}",
+            PETER_SIG.replace("PeterNeumann", "CarmenSandiego")
+        );
+        assert!(matches!(
+            open(renamed.as_bytes(), &peter()),
+            Err(LedgerError::UnknownKey(..))
+        ));
     }
 
     #[test]
@@ -182,11 +217,16 @@ mod tests {
         let bent = format!("{TEXT}\n{}ABCD{}", &PETER_SIG[..60], &PETER_SIG[60..]);
         assert_eq!(
             open(bent.as_bytes(), &peter()),
-            Err(LedgerError::BadSignature("PeterNeumann+c74f20a3".to_owned()))
+            Err(LedgerError::BadSignature(
+                "PeterNeumann+c74f20a3".to_owned()
+            ))
         );
         // A changed text under the right signature.
         let changed = format!("{}\n{PETER_SIG}", TEXT.replace("problem", "answer"));
-        assert!(matches!(open(changed.as_bytes(), &peter()), Err(LedgerError::BadSignature(_))));
+        assert!(matches!(
+            open(changed.as_bytes(), &peter()),
+            Err(LedgerError::BadSignature(_))
+        ));
     }
 
     #[test]
@@ -204,7 +244,11 @@ mod tests {
         ];
         for msg in bad {
             let err = open(&msg, &peter()).unwrap_err();
-            assert!(matches!(err, LedgerError::MalformedNote(_)), "{err} for {:?}", String::from_utf8_lossy(&msg));
+            assert!(
+                matches!(err, LedgerError::MalformedNote(_)),
+                "{err} for {:?}",
+                String::from_utf8_lossy(&msg)
+            );
         }
         let signer = SignerKey::parse(PETER_SKEY).unwrap();
         assert!(sign("no newline", &signer).is_err());

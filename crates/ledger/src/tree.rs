@@ -220,7 +220,10 @@ pub struct Frontier {
 
 impl Frontier {
     pub fn empty() -> Self {
-        Self { size: 0, hashes: Vec::new() }
+        Self {
+            size: 0,
+            hashes: Vec::new(),
+        }
     }
 
     /// A frontier from hashes in [`frontier_ids`] order, as a store read them.
@@ -230,7 +233,11 @@ impl Frontier {
         }
         let expected = size.count_ones() as usize;
         if hashes.len() != expected {
-            return Err(LedgerError::FrontierLength { size, expected, got: hashes.len() });
+            return Err(LedgerError::FrontierLength {
+                size,
+                expected,
+                got: hashes.len(),
+            });
         }
         Ok(Self { size, hashes })
     }
@@ -250,7 +257,9 @@ impl Frontier {
 
     /// The frontier's nodes with their ids, largest first.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, Hash)> + '_ {
-        frontier_ids(self.size).into_iter().zip(self.hashes.iter().copied())
+        frontier_ids(self.size)
+            .into_iter()
+            .zip(self.hashes.iter().copied())
     }
 
     /// MTH of the whole tree.
@@ -276,8 +285,7 @@ impl Frontier {
             .zip(self.hashes.iter().copied())
             .collect();
         let mut new_nodes = Vec::with_capacity(leaf_hashes.len() * 2);
-        let mut index = self.size;
-        for leaf in leaf_hashes {
+        for (index, leaf) in (self.size..).zip(leaf_hashes) {
             new_nodes.push((NodeId::new(0, index), *leaf));
             let mut carry = (0u8, *leaf);
             while let Some(&(level, left)) = stack.last() {
@@ -291,7 +299,6 @@ impl Frontier {
                 carry = (parent_level, parent);
             }
             stack.push(carry);
-            index += 1;
         }
         let frontier = Frontier {
             size: new_size,
@@ -302,7 +309,10 @@ impl Frontier {
 }
 
 /// [`Frontier::append`] as a free function.
-pub fn append(frontier: &Frontier, leaf_hashes: &[Hash]) -> Result<(Vec<(NodeId, Hash)>, Frontier)> {
+pub fn append(
+    frontier: &Frontier,
+    leaf_hashes: &[Hash],
+) -> Result<(Vec<(NodeId, Hash)>, Frontier)> {
     frontier.append(leaf_hashes)
 }
 

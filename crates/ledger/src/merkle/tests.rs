@@ -47,21 +47,38 @@ fn agrees_with_ct_merkle() {
         theirs.push(all[n as usize - 1].clone());
         let ours = leaves(n);
         let their_root = theirs.root();
-        assert_eq!(their_root.as_bytes().as_slice(), root(&ours).as_bytes(), "root n={n}");
+        assert_eq!(
+            their_root.as_bytes().as_slice(),
+            root(&ours).as_bytes(),
+            "root n={n}"
+        );
         for m in 0..n {
             let their_path = theirs.prove_inclusion(m as usize);
             let our_path = inclusion_path(m, &ours).unwrap();
-            assert_eq!(their_path.as_bytes(), flatten(&our_path), "path m={m} n={n}");
+            assert_eq!(
+                their_path.as_bytes(),
+                flatten(&our_path),
+                "path m={m} n={n}"
+            );
             let as_theirs = ct_merkle::InclusionProof::<Sha256>::from_bytes(flatten(&our_path));
-            their_root.verify_inclusion(&all[m as usize], m, &as_theirs).unwrap();
+            their_root
+                .verify_inclusion(&all[m as usize], m, &as_theirs)
+                .unwrap();
         }
         for m in 1..n {
             let their_proof = theirs.prove_consistency((n - m) as usize);
             let our_proof = consistency_proof(m, &ours).unwrap();
-            assert_eq!(their_proof.as_bytes(), flatten(&our_proof), "consistency m={m} n={n}");
+            assert_eq!(
+                their_proof.as_bytes(),
+                flatten(&our_proof),
+                "consistency m={m} n={n}"
+            );
             let old_root = RootHash::<Sha256>::new(root(&ours[..m as usize]).0.into(), m);
-            let as_theirs = ConsistencyProof::<Sha256>::try_from_bytes(flatten(&our_proof)).unwrap();
-            their_root.verify_consistency(&old_root, &as_theirs).unwrap();
+            let as_theirs =
+                ConsistencyProof::<Sha256>::try_from_bytes(flatten(&our_proof)).unwrap();
+            their_root
+                .verify_consistency(&old_root, &as_theirs)
+                .unwrap();
         }
     }
 }
@@ -121,7 +138,10 @@ fn every_proof_verifies_and_every_tampering_fails() {
 fn bad_input_is_an_error_not_a_panic() {
     let l = leaves(5);
     let r = root(&l);
-    assert_eq!(inclusion_path(5, &l), Err(LedgerError::IndexOutOfRange { index: 5, size: 5 }));
+    assert_eq!(
+        inclusion_path(5, &l),
+        Err(LedgerError::IndexOutOfRange { index: 5, size: 5 })
+    );
     assert_eq!(
         verify_inclusion(&l[0], 7, 5, &[], &r),
         Err(LedgerError::IndexOutOfRange { index: 7, size: 5 })
@@ -135,13 +155,22 @@ fn bad_input_is_an_error_not_a_panic() {
     long.push(l[0]);
     assert_eq!(
         verify_inclusion(&l[0], 0, 5, &long, &r),
-        Err(LedgerError::ProofLength { expected: 3, got: 4 })
+        Err(LedgerError::ProofLength {
+            expected: 3,
+            got: 4
+        })
     );
     assert_eq!(
         verify_inclusion(&l[0], 0, 5, &path[..1], &r),
-        Err(LedgerError::ProofLength { expected: 3, got: 1 })
+        Err(LedgerError::ProofLength {
+            expected: 3,
+            got: 1
+        })
     );
-    assert_eq!(consistency_proof(6, &l), Err(LedgerError::SizesReversed { old: 6, new: 5 }));
+    assert_eq!(
+        consistency_proof(6, &l),
+        Err(LedgerError::SizesReversed { old: 6, new: 5 })
+    );
     assert_eq!(
         verify_consistency(6, 5, &r, &r, &[]),
         Err(LedgerError::SizesReversed { old: 6, new: 5 })
@@ -149,13 +178,22 @@ fn bad_input_is_an_error_not_a_panic() {
     let old = root(&l[..3]);
     assert_eq!(
         verify_consistency(3, 5, &old, &r, &[]),
-        Err(LedgerError::ProofLength { expected: 4, got: 0 })
+        Err(LedgerError::ProofLength {
+            expected: 4,
+            got: 0
+        })
     );
     // Same size: empty proof, equal roots.
     assert!(verify_consistency(5, 5, &r, &r, &[]).is_ok());
-    assert_eq!(verify_consistency(5, 5, &old, &r, &[]), Err(LedgerError::ProofMismatch));
+    assert_eq!(
+        verify_consistency(5, 5, &old, &r, &[]),
+        Err(LedgerError::ProofMismatch)
+    );
     assert!(verify_consistency(5, 5, &r, &r, &[r]).is_err());
     // From the empty tree: its root must be the empty root.
     assert!(verify_consistency(0, 5, &empty_root(), &r, &[]).is_ok());
-    assert_eq!(verify_consistency(0, 5, &r, &r, &[]), Err(LedgerError::ProofMismatch));
+    assert_eq!(
+        verify_consistency(0, 5, &r, &r, &[]),
+        Err(LedgerError::ProofMismatch)
+    );
 }

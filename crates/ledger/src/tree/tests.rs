@@ -5,7 +5,9 @@ use crate::hash::leaf_hash;
 use crate::merkle;
 
 fn leaves(n: u64) -> Vec<Hash> {
-    (0..n).map(|i| leaf_hash(format!("entry {i}").as_bytes())).collect()
+    (0..n)
+        .map(|i| leaf_hash(format!("entry {i}").as_bytes()))
+        .collect()
 }
 
 /// Appends in uneven batches and returns the node map a store would hold.
@@ -41,7 +43,11 @@ fn nodes_are_exactly_the_complete_subtrees() {
     for (id, h) in &nodes {
         let (start, end) = id.range();
         assert!(end <= 130);
-        assert_eq!(*h, merkle::root(&all[start as usize..end as usize]), "{id:?}");
+        assert_eq!(
+            *h,
+            merkle::root(&all[start as usize..end as usize]),
+            "{id:?}"
+        );
     }
     // And every complete subtree is stored: 130 + 65 + 32 + 16 + 8 + 4 + 2 + 1.
     assert_eq!(nodes.len(), 130 + 65 + 32 + 16 + 8 + 4 + 2 + 1);
@@ -60,14 +66,22 @@ fn proofs_from_stored_nodes_match_the_rfc_on_every_size() {
             // Reading only the named ids is enough.
             let fetched: HashMap<NodeId, Hash> = ids.iter().map(|id| (*id, nodes[id])).collect();
             let proof = inclusion_proof(m, n, &fetched).unwrap();
-            assert_eq!(proof, merkle::inclusion_path(m, tree).unwrap(), "m={m} n={n}");
+            assert_eq!(
+                proof,
+                merkle::inclusion_path(m, tree).unwrap(),
+                "m={m} n={n}"
+            );
             assert!(ids.len() <= 2 * 64 - (n.leading_zeros() as usize) * 2 + 2);
         }
         for m in 0..=n {
             let ids = consistency_proof_ids(m, n).unwrap();
             let fetched: HashMap<NodeId, Hash> = ids.iter().map(|id| (*id, nodes[id])).collect();
             let proof = consistency_proof(m, n, &fetched).unwrap();
-            assert_eq!(proof, merkle::consistency_proof(m, tree).unwrap(), "m={m} n={n}");
+            assert_eq!(
+                proof,
+                merkle::consistency_proof(m, tree).unwrap(),
+                "m={m} n={n}"
+            );
         }
     }
 }
@@ -94,7 +108,10 @@ fn a_closure_is_a_node_source_and_gaps_are_named() {
     let all = leaves(6);
     let (nodes, _) = build(&all);
     let closure = |id: NodeId| nodes.get(&id).copied();
-    assert_eq!(inclusion_proof(4, 6, &closure).unwrap(), merkle::inclusion_path(4, &all).unwrap());
+    assert_eq!(
+        inclusion_proof(4, 6, &closure).unwrap(),
+        merkle::inclusion_path(4, &all).unwrap()
+    );
     let missing = |_: NodeId| None;
     let err = inclusion_proof(4, 6, &missing).unwrap_err();
     assert!(matches!(err, LedgerError::MissingNode(_)));
@@ -104,15 +121,28 @@ fn a_closure_is_a_node_source_and_gaps_are_named() {
 
 #[test]
 fn bad_input_is_an_error() {
-    assert_eq!(inclusion_proof_ids(3, 3), Err(LedgerError::IndexOutOfRange { index: 3, size: 3 }));
-    assert_eq!(consistency_proof_ids(4, 3), Err(LedgerError::SizesReversed { old: 4, new: 3 }));
+    assert_eq!(
+        inclusion_proof_ids(3, 3),
+        Err(LedgerError::IndexOutOfRange { index: 3, size: 3 })
+    );
+    assert_eq!(
+        consistency_proof_ids(4, 3),
+        Err(LedgerError::SizesReversed { old: 4, new: 3 })
+    );
     assert_eq!(consistency_proof_ids(0, 3), Ok(vec![]));
     assert_eq!(consistency_proof_ids(3, 3), Ok(vec![]));
     assert_eq!(
         Frontier::from_hashes(3, vec![leaf_hash(b"x")]),
-        Err(LedgerError::FrontierLength { size: 3, expected: 2, got: 1 })
+        Err(LedgerError::FrontierLength {
+            size: 3,
+            expected: 2,
+            got: 1
+        })
     );
     let full = Frontier::from_hashes(1 << 63, vec![leaf_hash(b"x")]).unwrap();
-    assert_eq!(full.append(&[leaf_hash(b"y")]).unwrap_err(), LedgerError::TreeFull);
+    assert_eq!(
+        full.append(&[leaf_hash(b"y")]).unwrap_err(),
+        LedgerError::TreeFull
+    );
     assert_eq!(Frontier::empty().root(), crate::hash::empty_root());
 }
