@@ -9,9 +9,15 @@ use sqlx::sqlite::{
 };
 
 use crate::Backend;
+use crate::sqlite_group::{GroupCommit, GroupTx};
+
+/// A case write's transaction: a member of a commit group.
+pub(crate) type CaseTx = GroupTx;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Case writes (submissions, steps, bookings) commit in groups.
+    group: GroupCommit,
     /// Dropped with the store, which ends its checkpoint task.
     _checkpoints: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -47,7 +53,11 @@ impl SqliteStore {
             tokio::spawn(checkpoints(pool.clone(), stopped));
             stop
         });
-        Ok(Self { pool, _checkpoints })
+        Ok(Self {
+            group: GroupCommit::new(pool.clone()),
+            pool,
+            _checkpoints,
+        })
     }
 
     async fn settle_dialect(&self) -> Result<()> {
@@ -63,9 +73,10 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// Cases: SQLite has one writer anyway.
-    async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        self.begin_write().await
+    /// Cases: SQLite has one writer anyway, so concurrent case writes
+    /// share its transactions (see `sqlite_group`).
+    async fn begin_cases(&self) -> Result<CaseTx> {
+        self.group.begin().await
     }
 }
 
