@@ -13,6 +13,7 @@ mod helpers;
 mod idempotency;
 mod identity;
 mod openapi;
+mod oversight;
 mod papers;
 mod ratings;
 mod spreadsheet;
