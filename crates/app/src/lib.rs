@@ -18,6 +18,7 @@ mod error;
 pub mod idempotency;
 pub mod identity;
 mod index;
+pub mod oversight;
 mod reference;
 pub mod seed;
 pub mod spreadsheet;

@@ -11,6 +11,7 @@ pub mod appointment;
 pub mod cases;
 mod error;
 mod model;
+pub mod oversight;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -36,7 +37,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[async_trait]
 /// Everything the app stores; each context's part is a supertrait, so an
 /// `Arc<dyn Store>` reaches all of them.
-pub trait Store: AppointmentStore + cases::CaseStore + Send + Sync {
+pub trait Store:
+    AppointmentStore + cases::CaseStore + oversight::OversightStore + Send + Sync
+{
     fn backend(&self) -> Backend;
 
     /// After a bulk load (the demo's seed): refreshes the query planner's

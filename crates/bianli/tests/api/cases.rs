@@ -88,7 +88,7 @@ fn form() -> Value {
 
 /// The window files a citizen's application at the hall (paper, no
 /// uploads); the new case's number.
-async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
+pub(crate) async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
     let r = t
         .post(
             "/api/v1/cases",
@@ -463,7 +463,7 @@ both_dbs!(
 
 /// The supervisor's deadline scan, signed in afresh (the clock may have
 /// moved past yesterday's session).
-async fn scan(t: &TestApp) -> Value {
+pub(crate) async fn scan(t: &TestApp) -> Value {
     let supervisor = t.login("supervisor").await;
     let r = t
         .post(
@@ -655,7 +655,7 @@ both_dbs!(
 
 /// A browser's session on the pages: its cookie and the CSRF token its
 /// forms carry.
-async fn page_session(t: &TestApp, user: &str) -> (reqwest::Client, String, String) {
+pub(crate) async fn page_session(t: &TestApp, user: &str) -> (reqwest::Client, String, String) {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -14,6 +14,7 @@ mod history;
 mod idempotency;
 mod identity;
 mod openapi;
+mod oversight;
 mod papers;
 mod ratings;
 mod spreadsheet;

@@ -8,6 +8,7 @@ mod extract;
 mod idempotency;
 mod identity;
 mod openapi;
+mod oversight;
 mod routes;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest("/cases", appointment::routes())
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
+        .nest("/oversight", oversight::routes())
         .get(
             "/openapi.json",
             move || openapi::serve(served.clone()),

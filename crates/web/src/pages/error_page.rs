@@ -144,7 +144,7 @@ impl IntoResponse for PageError {
         let chrome = self
             .chrome
             .map(|c| *c)
-            .unwrap_or_else(|| Chrome::new(Section::None, None, false, String::new(), "/"));
+            .unwrap_or_else(|| Chrome::new(Section::None, None, false, false, String::new(), "/"));
         match ErrorPage::of(&self.error, chrome).render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {

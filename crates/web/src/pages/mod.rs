@@ -30,6 +30,8 @@ mod item_form;
 mod items;
 mod layout;
 mod lookup;
+mod oversight;
+mod oversight_cards;
 mod stats;
 #[cfg(test)]
 mod test_reply;
@@ -101,6 +103,15 @@ pub fn router() -> Router<AppState> {
             "/admin/decrees/{id}/merge",
             get(decree_items::merge_form).post(decree_items::merge),
         )
+        .route("/oversight", get(oversight::province))
+        .route("/oversight/divisions/{code}", get(oversight::division))
+        .route("/oversight/departments/{id}", get(oversight::department))
+        .route("/oversight/cards", get(oversight_cards::list))
+        .route(
+            "/oversight/cards/{number}/{step}/{kind}",
+            post(oversight_cards::act),
+        )
+        .route("/static/oversight.js", get(oversight::script))
         .route("/static/bianli.css", get(stylesheet))
         .fallback(error_page::not_found)
         .layer(map_response(page_headers))
