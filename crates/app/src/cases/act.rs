@@ -107,7 +107,7 @@ impl App {
                     .account_by_username(username.trim())
                     .await?
                     .ok_or_else(|| {
-                        AppError::Invalid(Invalid::one("username", "no such account"))
+                        AppError::Invalid(Invalid::one("username", "没有这个账号"))
                     })?;
                 Action::Assign {
                     account_id: target.id,

@@ -120,7 +120,7 @@ impl App {
                 }));
         if !own && !staff {
             // Said like a missing case, so numbers cannot be probed.
-            return Err(AppError::NotFound(format!("case {number}")));
+            return Err(AppError::NotFound(format!("办件{number}")));
         }
         Ok(CaseView::of(
             stored.case,
@@ -164,7 +164,7 @@ impl App {
     /// The case behind a receipt: a wrong code is an unknown case.
     pub(crate) async fn case_by_code(&self, number: &str, code: &str) -> Result<Case> {
         let not_found =
-            || AppError::NotFound("no case with this number and verification code".into());
+            || AppError::NotFound("与该办件编号和查询码相符的办件".into());
         let (Ok(number), Ok(code)) = (CaseNumber::parse(number), VerificationCode::parse(code))
         else {
             return Err(not_found());
@@ -189,7 +189,7 @@ impl App {
     pub async fn queue(&self, actor: &Actor) -> Result<Vec<QueueEntry>> {
         let Some(department_id) = actor.department_id.filter(|_| actor.role.is_staff()) else {
             return Err(AppError::Forbidden(
-                "work queues are for department staff".into(),
+                "待办队列仅供部门工作人员使用".into(),
             ));
         };
         let stages = match actor.role {

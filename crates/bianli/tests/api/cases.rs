@@ -88,7 +88,7 @@ fn form() -> Value {
 
 /// The window files a citizen's application at the hall (paper, no
 /// uploads); the new case's number.
-async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
+pub(crate) async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
     let r = t
         .post(
             "/api/v1/cases",
@@ -105,7 +105,7 @@ async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> Str
     body["number"].as_str().expect("number").to_string()
 }
 
-async fn act(t: &TestApp, token: &str, number: &str, action: Value) -> reqwest::Response {
+pub(crate) async fn act(t: &TestApp, token: &str, number: &str, action: Value) -> reqwest::Response {
     t.post(
         &format!("/api/v1/cases/{number}/actions"),
         Some(token),

@@ -289,7 +289,7 @@ async fn an_xlsx_typed_by_hand_is_read_by_its_headings(db: Db) {
             panic!("not a validation error: {err:?}")
         };
         assert_eq!(inv.0[0].field, "file");
-        assert!(inv.0[0].reason.contains("not an Excel workbook"), "{inv:?}");
+        assert!(inv.0[0].reason.contains("不是有效的Excel工作簿"), "{inv:?}");
     }
     assert_eq!(t.event_count().await, before);
 }

@@ -223,7 +223,7 @@ macro_rules! impl_case_store {
                     if done.rows_affected() != 1 {
                         return Err(StoreError::conflict(
                             "revision",
-                            "the case changed while you were looking at it; reload it and try again",
+                            "办件在您查看期间已有变化，请刷新后重试",
                         ));
                     }
                     write_event(&mut tx, &change.event, at).await?;
@@ -408,7 +408,7 @@ macro_rules! impl_case_store {
                     .map_err(|e| match crate::sql::unique_violation(e, &["channel"]) {
                         StoreError::Conflict { .. } => StoreError::conflict(
                             "channel",
-                            "this case was already rated for the channel it came through",
+                            "该办件已就其申报渠道评价过，不能重复评价",
                         ),
                         other => other,
                     })?;
@@ -439,7 +439,7 @@ macro_rules! impl_case_store {
                     at: DateTime<Utc>,
                 ) -> Result<()> {
                     let Some(f) = rating.follow_up.as_ref() else {
-                        return Err(StoreError::conflict("state", "no follow-up to answer"));
+                        return Err(StoreError::conflict("state", "没有需要回复的整改"));
                     };
                     let mut tx = self.begin_cases().await?;
                     let done = sqlx::query(
@@ -456,7 +456,7 @@ macro_rules! impl_case_store {
                     if done.rows_affected() != 1 {
                         return Err(StoreError::conflict(
                             "answer",
-                            "the follow-up was answered meanwhile",
+                            "该整改已由他人回复",
                         ));
                     }
                     let e = crate::cases::sql::rating_event(rating, "rating.answered", actor);

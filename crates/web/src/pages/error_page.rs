@@ -157,5 +157,5 @@ impl IntoResponse for PageError {
 
 /// The page for a path no route serves.
 pub async fn not_found(viewer: super::auth::Viewer) -> PageError {
-    viewer.fail(AppError::NotFound("this page".into()))
+    viewer.fail(AppError::NotFound("该页面".into()))
 }

@@ -165,7 +165,7 @@ impl ItemFields {
         let mut inv = Invalid::default();
         let mut number = |field: &str, s: &str, fallback: i64| -> i64 {
             s.trim().parse::<i64>().unwrap_or_else(|_| {
-                inv.push(field, "请填写整数 (a whole number)");
+                inv.push(field, "请填写整数");
                 fallback
             })
         };
@@ -183,7 +183,7 @@ impl ItemFields {
         let fee_fen = fen(&self.fee_yuan).unwrap_or_else(|| {
             inv.push(
                 "fee_fen",
-                "请填写金额（元），最多两位小数 (an amount in yuan)",
+                "请填写金额（元），最多两位小数",
             );
             base.fee_fen
         });

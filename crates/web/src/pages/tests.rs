@@ -301,7 +301,7 @@ fn result_cards_link_by_the_items_name() {
 fn bad_filters_list_their_errors() {
     let e = ApiError(AppError::Invalid(bianli_domain::Invalid::one(
         "level",
-        "`x` is not a level",
+        "层级“x”无法识别，应为省级、市级或县级（province/city/county）",
     )));
     let page = ItemsPage {
         chrome: Viewer::anonymous("/items").chrome(Section::Items),
@@ -326,7 +326,7 @@ fn bad_filters_list_their_errors() {
     let html = page.render().expect("renders");
     assert!(html.contains("请修改以下内容"));
     assert!(html.contains("层级"));
-    assert!(html.contains("`x` is not a level"));
+    assert!(html.contains("层级“x”无法识别"));
     assert!(!html.contains("共 0 项"));
 }
 
