@@ -60,7 +60,7 @@ const fn number_column(heading: &'static str, field: &'static str) -> Column {
 
 /// The columns, in the order export writes them. Import finds them by
 /// heading, in any order.
-pub const COLUMNS: [Column; 18] = [
+pub const COLUMNS: [Column; 19] = [
     text_column("事项编码", "code", 17.0),
     text_column("事项名称", "name", 30.0),
     text_column("俗称", "aliases", 20.0),
@@ -79,6 +79,7 @@ pub const COLUMNS: [Column; 18] = [
     text_column("前置条件", "prerequisites", 20.0),
     text_column("后置事项", "post_links", 20.0),
     text_column("全链条", "chain_group", 14.0),
+    text_column("告知承诺", "commitment_allowed", 10.0),
 ];
 
 /// `COLUMNS` by name, so that reading a row says which column it means.
@@ -102,6 +103,7 @@ enum Col {
     Prerequisites,
     PostLinks,
     ChainGroup,
+    Commitment,
 }
 
 impl Col {
@@ -152,6 +154,7 @@ impl Column {
             "prerequisites" => "办理前须先取得的审批，多个用“、”分隔。".into(),
             "post_links" => "办结后接着办理的事项（先照后证），多个用“、”分隔。".into(),
             "chain_group" => "一起办理的事项共用的链条名称，如 开办餐饮店。".into(),
+            "commitment_allowed" => "实行告知承诺制的填“是”，否则留空或填“否”；只适用于行政许可和行政确认事项。".into(),
             _ => String::new(),
         }
     }
@@ -363,6 +366,7 @@ fn cells(item: &Item, department: &str) -> [Cell; COLUMNS.len()] {
         list(&item.prerequisites),
         list(&item.post_links),
         Cell::text(item.chain_group.clone().unwrap_or_default()),
+        Cell::text(if item.commitment_allowed { "是" } else { "" }.to_string()),
     ]
 }
 
@@ -509,10 +513,7 @@ impl RowReader<'_> {
                 0
             }
             None => {
-                self.bad(
-                    Col::Department,
-                    format!("“{department}”不在部门名单中"),
-                );
+                self.bad(Col::Department, format!("“{department}”不在部门名单中"));
                 0
             }
         };
@@ -542,6 +543,18 @@ impl RowReader<'_> {
             prerequisites: self.list(Col::Prerequisites),
             post_links: self.list(Col::PostLinks),
             chain_group: self.optional(Col::ChainGroup),
+            commitment_allowed: self.yes_no(Col::Commitment),
+        }
+    }
+
+    fn yes_no(&mut self, col: Col) -> bool {
+        match self.text(col).as_str() {
+            "是" => true,
+            "" | "否" => false,
+            other => {
+                self.bad(col, format!("“{other}”应填“是”或“否”（留空视为否）"));
+                false
+            }
         }
     }
 
@@ -779,7 +792,32 @@ mod tests {
             "",
             "",
             "开办餐饮店",
+            "是",
         ]
+    }
+
+    #[test]
+    fn the_commitment_column_reads_yes_or_no() {
+        let rows = [row(1, &headings()), row(2, &licence())];
+        let got = items(&rows, &departments()).expect("read").expect("valid");
+        assert!(got[0].commitment_allowed);
+        let mut no = licence();
+        no[18] = "否";
+        let got = items(&[row(1, &headings()), row(2, &no)], &departments())
+            .expect("read")
+            .expect("valid");
+        assert!(!got[0].commitment_allowed);
+        let mut bad = licence();
+        bad[18] = "也许";
+        let mut penalty = licence();
+        penalty[0] = "430100-0200001";
+        penalty[3] = "行政处罚";
+        let rows = [row(1, &headings()), row(2, &bad), row(3, &penalty)];
+        let errors = items(&rows, &departments())
+            .expect("read")
+            .expect_err("bad");
+        let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(at, [(2, "告知承诺"), (3, "告知承诺")], "{errors:?}");
     }
 
     #[test]
@@ -789,15 +827,12 @@ mod tests {
         }
         let item = ItemInput {
             department_id: 7,
-            ..items(
-                &[row(1, &headings()), row(2, &licence())],
-                &departments(),
-            )
-            .ok()
-            .and_then(Result::ok)
-            .and_then(|v| v.into_iter().next())
-            .map(|i| ItemInput::from(&i))
-            .expect("the licence reads")
+            ..items(&[row(1, &headings()), row(2, &licence())], &departments())
+                .ok()
+                .and_then(Result::ok)
+                .and_then(|v| v.into_iter().next())
+                .map(|i| ItemInput::from(&i))
+                .expect("the licence reads")
         }
         .parse()
         .expect("item");
@@ -815,7 +850,7 @@ mod tests {
     fn columns_are_found_by_heading_below_a_title_in_any_order() {
         let mut heads = headings();
         heads.reverse();
-        heads[4] = " 收费（分） ";
+        heads[5] = " 收费（分） ";
         heads.push("备注");
         let mut cells = licence();
         cells.reverse();

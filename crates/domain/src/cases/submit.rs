@@ -176,6 +176,7 @@ impl NewCase {
             accepted_on: None,
             deemed: false,
             commitment: false,
+            verification: None,
             dues: None,
             suspensions: Vec::new(),
             extension: None,

@@ -94,6 +94,17 @@ pub enum Action {
         role: Role,
         department_id: Option<i64>,
     },
+    /// 告知承诺: accepted and approved on the applicant's signed commitment,
+    /// verified afterwards.
+    AcceptOnCommitment {
+        signer: String,
+        text: String,
+    },
+    /// 事后核查: the department records whether the commitment was true.
+    Verify {
+        confirmed: bool,
+        note: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,11 +135,11 @@ pub fn default_remedy(department: &str) -> String {
     )
 }
 
-fn state(msg: impl Into<String>) -> CaseError {
+pub(super) fn state(msg: impl Into<String>) -> CaseError {
     CaseError::State(msg.into())
 }
 
-fn need_text(field: &str, value: &str, what: &str) -> Result<String, CaseError> {
+pub(super) fn need_text(field: &str, value: &str, what: &str) -> Result<String, CaseError> {
     let v = value.trim();
     if v.chars().count() < 2 || v.chars().count() > 1000 {
         return Err(Invalid::one(field, format!("请填写{what}（2至1000个字）")).into());
@@ -152,6 +163,10 @@ impl Case {
         };
         match action {
             Action::Accept { deferred } => self.accept(deferred, ctx),
+            Action::AcceptOnCommitment { signer, text } => {
+                self.accept_on_commitment(signer, text, ctx)
+            }
+            Action::Verify { confirmed, note } => self.verify(confirmed, note, ctx),
             Action::Refuse { reasons, remedy } => {
                 self.expect_stage(&[Stage::Submitted], "不予受理")?;
                 self.staff_at_step(ctx, StepKind::Accept)?;
@@ -321,11 +336,7 @@ impl Case {
                     .iter_mut()
                     .find(|d| d.material == material && d.supplied_on.is_none())
                 else {
-                    return Err(Invalid::one(
-                        "material",
-                        "该材料未作容缺受理，或已补齐",
-                    )
-                    .into());
+                    return Err(Invalid::one("material", "该材料未作容缺受理，或已补齐").into());
                 };
                 d.supplied_on = Some(ctx.today);
                 let name = d.name.clone();
@@ -402,10 +413,7 @@ impl Case {
             if !m.may_defer {
                 inv.push(
                     format!("{field}.material"),
-                    format!(
-                        "本事项的“{}”不能容缺受理",
-                        m.name
-                    ),
+                    format!("本事项的“{}”不能容缺受理", m.name),
                 );
             }
             if promised.iter().any(|p| p.material == d.material) {
@@ -531,7 +539,7 @@ impl Case {
         })
     }
 
-    fn approve(&mut self, ctx: &Ctx, opinion: String) {
+    pub(super) fn approve(&mut self, ctx: &Ctx, opinion: String) {
         self.decision = Some(Decision {
             outcome: Outcome::Approved,
             reasons: opinion.clone(),
@@ -558,7 +566,7 @@ impl Case {
     }
 
     /// Marks the current step done and starts the next.
-    fn advance(&mut self, today: NaiveDate) {
+    pub(super) fn advance(&mut self, today: NaiveDate) {
         self.steps[self.step].done_on = Some(today);
         if self.step + 1 < self.steps.len() {
             self.step += 1;
@@ -566,7 +574,7 @@ impl Case {
         }
     }
 
-    fn decide_index(&self) -> usize {
+    pub(super) fn decide_index(&self) -> usize {
         self.steps
             .iter()
             .position(|s| s.kind() == StepKind::Decide)
@@ -578,7 +586,7 @@ impl Case {
     }
 
     /// The departments that decide: the item's own, then the joint ones.
-    fn parties(&self) -> Vec<i64> {
+    pub(super) fn parties(&self) -> Vec<i64> {
         let mut out = vec![self.department_id];
         if let Some(step) = self.current() {
             out.extend(step.template.joint.iter().copied());
@@ -609,7 +617,7 @@ impl Case {
         })
     }
 
-    fn staff_at_step(&self, ctx: &Ctx, kind: StepKind) -> Result<(), CaseError> {
+    pub(super) fn staff_at_step(&self, ctx: &Ctx, kind: StepKind) -> Result<(), CaseError> {
         if self.current_kind() != Some(kind) {
             return Err(state(format!(
                 "该办件当前处于“{}”环节，不在“{}”环节",
@@ -630,9 +638,9 @@ impl Case {
 
     fn not_someone_elses(&self, ctx: &Ctx) -> Result<(), CaseError> {
         match self.steps[self.step].assignee {
-            Some(a) if a != ctx.who.account_id => Err(CaseError::Forbidden(
-                "该环节已分派给其他工作人员".into(),
-            )),
+            Some(a) if a != ctx.who.account_id => {
+                Err(CaseError::Forbidden("该环节已分派给其他工作人员".into()))
+            }
             _ => Ok(()),
         }
     }
@@ -660,7 +668,7 @@ impl Case {
         }
     }
 
-    fn expect_stage(&self, allowed: &[Stage], what: &str) -> Result<(), CaseError> {
+    pub(super) fn expect_stage(&self, allowed: &[Stage], what: &str) -> Result<(), CaseError> {
         if allowed.contains(&self.stage) {
             Ok(())
         } else {
@@ -705,7 +713,7 @@ impl Case {
         inv.into_result(|| out).map_err(Into::into)
     }
 
-    fn log(&mut self, ctx: &Ctx, what: &str, zh: &str, note: Option<String>) {
+    pub(super) fn log(&mut self, ctx: &Ctx, what: &str, zh: &str, note: Option<String>) {
         self.timeline.push(Entry {
             at: ctx.at,
             on: ctx.today,

@@ -232,6 +232,11 @@ pub struct Item {
     /// 全链条: items handled together as one chain (e.g. 开办餐饮店).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_group: Option<String>,
+    /// 告知承诺制: the applicant may sign a written commitment that they meet
+    /// the conditions; the window then decides on the spot and the department
+    /// verifies afterwards (国办发〔2020〕42号).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub commitment_allowed: bool,
 }
 
 impl Item {
@@ -316,10 +321,7 @@ impl Item {
                 );
             }
         } else if self.promised_days > 365 {
-            inv.push(
-                "promised_days",
-                "承诺时限最多365个工作日",
-            );
+            inv.push("promised_days", "承诺时限最多365个工作日");
         }
         if self.visits > 2 {
             inv.push(
@@ -334,20 +336,14 @@ impl Item {
             && !self.channels.contains(&Channel::Web)
             && !self.channels.contains(&Channel::Mobile)
         {
-            inv.push(
-                "visits",
-                "零跑腿事项须开通网上或移动端办理渠道",
-            );
+            inv.push("visits", "零跑腿事项须开通网上或移动端办理渠道");
         }
         if self.materials.len() > 60 {
             inv.push("materials", "申请材料最多60项");
         }
         for (i, m) in self.materials.iter().enumerate() {
             if m.name.trim().is_empty() || m.name.chars().count() > 100 {
-                inv.push(
-                    format!("materials[{i}].name"),
-                    "材料名称应为1至100个字",
-                );
+                inv.push(format!("materials[{i}].name"), "材料名称应为1至100个字");
             }
             if m.may_defer && !m.required {
                 inv.push(
@@ -366,10 +362,7 @@ impl Item {
                 .as_deref()
                 .is_none_or(|b| b.trim().is_empty())
         {
-            inv.push(
-                "fee_basis",
-                "收费事项须填写收费依据",
-            );
+            inv.push("fee_basis", "收费事项须填写收费依据");
         }
         for (i, p) in self.prerequisites.iter().enumerate() {
             if p.trim().is_empty() {
@@ -380,6 +373,21 @@ impl Item {
             if p.trim().is_empty() {
                 inv.push(format!("post_links[{i}]"), "后置事项不能为空");
             }
+        }
+        // The reform covers 证明事项 and 涉企经营许可 (国办发〔2020〕42号): a
+        // licence or a confirmation can rest on the applicant's word and be
+        // checked afterwards; a penalty, levy or inspection is the state acting
+        // on someone and has nothing for them to promise.
+        if self.commitment_allowed
+            && !matches!(self.kind, ItemKind::Licensing | ItemKind::Confirmation)
+        {
+            inv.push(
+                "commitment_allowed",
+                format!(
+                    "只有行政许可和行政确认事项可以实行告知承诺制，本事项是{}",
+                    self.kind
+                ),
+            );
         }
         inv.into_result(|| ())
     }
@@ -409,6 +417,8 @@ pub struct ItemInput {
     pub prerequisites: Vec<String>,
     pub post_links: Vec<String>,
     pub chain_group: Option<String>,
+    /// 告知承诺: see [`Item::commitment_allowed`].
+    pub commitment_allowed: bool,
 }
 
 impl ItemInput {
@@ -508,6 +518,7 @@ impl ItemInput {
             prerequisites: trimmed(self.prerequisites),
             post_links: trimmed(self.post_links),
             chain_group: self.chain_group.filter(|c| !c.trim().is_empty()),
+            commitment_allowed: self.commitment_allowed,
         };
         item.check()?;
         Ok(item)
@@ -541,6 +552,7 @@ impl From<&Item> for ItemInput {
             prerequisites: i.prerequisites.clone(),
             post_links: i.post_links.clone(),
             chain_group: i.chain_group.clone(),
+            commitment_allowed: i.commitment_allowed,
         }
     }
 }
@@ -666,5 +678,32 @@ mod tests {
         i.code = "430100-1100001".into();
         i.legal_basis.clear();
         assert!(i.parse().is_ok());
+    }
+
+    #[test]
+    fn commitment_only_for_licences_and_confirmations() {
+        let mut i = food_licence();
+        i.commitment_allowed = true;
+        let item = i.clone().parse().expect("a licence may allow 告知承诺");
+        assert!(item.commitment_allowed);
+        // It survives the round trip through the stored JSON and the form.
+        let back: Item = serde_json::from_value(serde_json::to_value(&item).unwrap()).unwrap();
+        assert!(back.commitment_allowed);
+        assert!(ItemInput::from(&back).commitment_allowed);
+        // An old body without the field reads as not allowed.
+        let mut old = serde_json::to_value(food_licence().parse().unwrap()).unwrap();
+        old.as_object_mut().unwrap().remove("commitment_allowed");
+        assert!(
+            !serde_json::from_value::<Item>(old)
+                .unwrap()
+                .commitment_allowed
+        );
+
+        i.kind = "行政处罚".into();
+        i.code = "430100-0200001".into();
+        let e = i.parse().unwrap_err();
+        let f: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(f, ["commitment_allowed"], "{e}");
+        assert!(e.0[0].reason.contains("行政处罚"), "{e}");
     }
 }

@@ -673,3 +673,30 @@ fn decree_admin_pages() {
         "every kind of adjustment is made on the page"
     );
 }
+
+#[test]
+fn the_guide_and_the_form_show_commitment() {
+    let mut d = detail(vec![version(1, "2014-12-31", None, Some(1), None)]);
+    let plain = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/"))
+        .render()
+        .expect("renders");
+    assert!(!plain.contains("告知承诺"), "only where the item allows it");
+    d.current.item.commitment_allowed = true;
+    let html = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/"))
+        .render()
+        .expect("renders");
+    assert!(html.contains("实行告知承诺制"), "{html}");
+    assert!(html.contains("20个工作日内事后核查"), "{html}");
+
+    let viewer = signed_in("deptadmin", Some(3));
+    let mut input = food_input();
+    input.commitment_allowed = true;
+    let form = EditForm::from_input(&input, "2026-01-01".into());
+    let html = edit_page(&d, form, FieldErrors(vec![]), &viewer)
+        .render()
+        .expect("renders");
+    assert!(
+        html.contains("name=\"commitment_allowed\" value=\"on\" checked"),
+        "{html}"
+    );
+}
