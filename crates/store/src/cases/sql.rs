@@ -42,7 +42,7 @@ macro_rules! impl_case_store {
             /// 告知承诺: the verification's row follows the case, and a
             /// revoked certificate replaces the stored one, with its event.
             async fn commitment_rows(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut Tx,
                 id: i64,
                 change: &CaseChange<'_>,
                 at: DateTime<Utc>,
