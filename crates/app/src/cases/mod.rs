@@ -55,7 +55,7 @@ impl App {
         self.store
             .case(&number)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("case {number}")))
+            .ok_or_else(|| AppError::NotFound(format!("办件{number}")))
     }
 
     /// The item's latest version, even if it has since been cancelled: a
@@ -76,6 +76,6 @@ impl App {
             .into_iter()
             .last()
             .map(|v| v.item)
-            .ok_or_else(|| AppError::NotFound(format!("item {code}")))
+            .ok_or_else(|| AppError::NotFound(format!("事项{code}")))
     }
 }

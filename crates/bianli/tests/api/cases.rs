@@ -105,7 +105,12 @@ pub(crate) async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &
     body["number"].as_str().expect("number").to_string()
 }
 
-async fn act(t: &TestApp, token: &str, number: &str, action: Value) -> reqwest::Response {
+pub(crate) async fn act(
+    t: &TestApp,
+    token: &str,
+    number: &str,
+    action: Value,
+) -> reqwest::Response {
     t.post(
         &format!("/api/v1/cases/{number}/actions"),
         Some(token),

@@ -7,6 +7,7 @@ mod browser;
 mod calendar;
 mod cases;
 mod catalog;
+mod commitment;
 mod conformance;
 mod decrees;
 mod helpers;

@@ -36,7 +36,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let _ = document.set(json.into());
     router
         .fallback(|| async {
-            crate::ApiError(bianli_app::AppError::NotFound("this API path".into()))
+            crate::ApiError(bianli_app::AppError::NotFound("该接口路径".into()))
         })
         .layer(axum::middleware::from_fn_with_state(
             state,

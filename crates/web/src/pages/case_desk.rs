@@ -261,7 +261,7 @@ pub async fn act(
         other => {
             return Err(viewer.fail(Invalid::one(
                 "action",
-                format!("`{other}` is not an action of this page"),
+                format!("“{other}”不是本页面可执行的操作"),
             )));
         }
     };

@@ -71,6 +71,7 @@ pub fn label_of(field: &str) -> &'static str {
         "code" => "事项编码",
         "codes" => "被合并事项",
         "chain_group" => "全链条",
+        "commitment_allowed" => "告知承诺",
         "decree" => "调整决定",
         "prerequisite" | "prerequisites" => "前置条件",
         "post_links" => "后置事项",
@@ -157,5 +158,5 @@ impl IntoResponse for PageError {
 
 /// The page for a path no route serves.
 pub async fn not_found(viewer: super::auth::Viewer) -> PageError {
-    viewer.fail(AppError::NotFound("this page".into()))
+    viewer.fail(AppError::NotFound("该页面".into()))
 }

@@ -58,6 +58,8 @@ pub struct GuidePage {
     pub prerequisites: Vec<Link>,
     pub post_links: Vec<Link>,
     pub chain_group: Option<Link>,
+    pub commitment_allowed: bool,
+    pub verification_days: u32,
     pub history: Vec<HistoryRow>,
     /// Why the item is no longer in force, if it is not.
     pub banner: Option<(&'static str, String)>,
@@ -172,6 +174,8 @@ pub fn guide_page(
         prerequisites: i.prerequisites.iter().map(|p| search_link(p)).collect(),
         post_links: i.post_links.iter().map(|p| search_link(p)).collect(),
         chain_group: i.chain_group.as_deref().map(search_link),
+        commitment_allowed: i.commitment_allowed,
+        verification_days: bianli_domain::cases::VERIFICATION_DAYS,
         history,
         banner,
         banner_link,
