@@ -170,11 +170,8 @@ fn page(viewer: &Viewer, item: &Item, filled: Filled) -> ApplyPage {
         .map(|(f, r)| {
             let href = if let Some(key) = f.strip_prefix("form.") {
                 format!("#f-{key}")
-            } else if f.starts_with("materials[") {
-                let i: String = f["materials[".len()..]
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
+            } else if let Some(rest) = f.strip_prefix("materials[") {
+                let i: String = rest.chars().take_while(char::is_ascii_digit).collect();
                 format!("#m{i}")
             } else {
                 "#materials".to_string()
