@@ -53,6 +53,10 @@ pub struct App {
     pub(crate) fonts: Arc<cases::PaperFonts>,
     pub(crate) reference: Arc<reference::ReferenceCache>,
     clock: Arc<clock::Clock>,
+    /// Set while the demo's year of cases plays on its own clock: the
+    /// scheduled deadline scan at the real time waits, so it does not deem
+    /// accepted what the simulation is about to accept in its past.
+    history_playing: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -96,6 +100,7 @@ impl App {
             fonts: Arc::default(),
             reference: Arc::default(),
             clock: Arc::default(),
+            history_playing: Arc::default(),
         };
         app.load_bundled_calendar_if_empty().await?;
         Ok(app)
@@ -159,6 +164,12 @@ impl App {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(3_600));
             loop {
                 tick.tick().await;
+                if scanner
+                    .history_playing
+                    .load(std::sync::atomic::Ordering::Relaxed)
+                {
+                    continue;
+                }
                 if let Err(e) = scanner.sweep_deadlines().await {
                     tracing::warn!(error = %e, "deadline scan failed; retrying next hour");
                 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use bianli_app::App;
-use bianli_app::seed::{DEMO_ACCOUNTS, DEMO_DEPARTMENT, DEMO_PASSWORD, SeedStep};
+use bianli_app::seed::{DEMO_ACCOUNTS, DEMO_DEPARTMENT, DEMO_PASSWORD, HistoryStep, SeedStep};
 use bianli_app::spreadsheet;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -67,6 +67,8 @@ enum Command {
     /// Seed the demo data when the database is empty, then serve
     Demo {
         #[command(flatten)]
+        cases: CasesArg,
+        #[command(flatten)]
         db: Db,
         #[command(flatten)]
         blobs: BlobsArg,
@@ -89,10 +91,19 @@ enum Command {
         #[arg(long)]
         demo: bool,
         #[command(flatten)]
+        cases: CasesArg,
+        #[command(flatten)]
         db: Db,
         #[command(flatten)]
         blobs: BlobsArg,
     },
+}
+
+#[derive(clap::Args)]
+struct CasesArg {
+    /// How many cases the demo's year of history plays through the use cases
+    #[arg(long, default_value_t = 100_000)]
+    cases: usize,
 }
 
 #[derive(Subcommand)]
@@ -220,18 +231,58 @@ async fn main() -> Result<()> {
         Command::Serve { db, blobs, addr } => {
             serve(open_with(&db.db, &blobs, true).await?, addr.addr, false).await
         }
-        Command::Demo { db, blobs, addr } => {
+        Command::Demo {
+            cases,
+            db,
+            blobs,
+            addr,
+        } => {
             let app = open_with(&db.db, &blobs, true).await?;
-            seed(&app).await?;
+            if seed(&app, 0).await? && cases.cases > 0 {
+                // The year of cases plays while the server is up: the
+                // pages and figures fill in as it goes.
+                let player = app.clone();
+                let n = cases.cases;
+                println!(
+                    "Playing the demo's year of {n} cases in the background; pages fill in as it goes."
+                );
+                tokio::spawn(async move {
+                    let started = Instant::now();
+                    let progress = |step: HistoryStep| {
+                        if step.day.to_string().ends_with("-01") {
+                            tracing::info!(day = %step.day, cases = step.submitted, of = step.of, "demo history");
+                        }
+                    };
+                    match player.seed_history(n, &progress).await {
+                        Ok(done) => tracing::info!(
+                            cases = done.cases,
+                            steps = done.actions,
+                            ratings = done.ratings,
+                            refused = done.refused,
+                            elapsed = ?started.elapsed(),
+                            "the demo's year of cases is in"
+                        ),
+                        Err(e) => {
+                            tracing::error!(error = %e, "playing the demo's year of cases failed")
+                        }
+                    }
+                });
+            }
             serve(app, addr.addr, true).await
         }
         Command::Catalog { command } => catalog(command).await,
         Command::Calendar { command } => calendar(command).await,
-        Command::Seed { demo, db, blobs } => {
+        Command::Seed {
+            demo,
+            cases,
+            db,
+            blobs,
+        } => {
             if !demo {
                 anyhow::bail!("say what to seed: `bianli seed --demo`");
             }
-            seed(&open_with(&db.db, &blobs, false).await?).await
+            seed(&open_with(&db.db, &blobs, false).await?, cases.cases).await?;
+            Ok(())
         }
     }
 }
@@ -374,7 +425,9 @@ async fn open_with(db: &str, blobs: &BlobsArg, indexed: bool) -> Result<App> {
     app.with_context(|| format!("opening {db} with blobs at {blobs}"))
 }
 
-async fn seed(app: &App) -> Result<()> {
+/// Seeds an empty database (and plays `cases` of history); false when it
+/// had data already.
+async fn seed(app: &App, cases: usize) -> Result<bool> {
     let started = Instant::now();
     let bar = ProgressBar::new(1);
     bar.set_style(
@@ -413,8 +466,46 @@ async fn seed(app: &App) -> Result<()> {
             "Seeded the Hunan demo in {:.1} s.",
             started.elapsed().as_secs_f64()
         );
+        if cases > 0 {
+            history(app, cases).await?;
+        }
     } else {
         println!("The database already has data; nothing seeded.");
+    }
+    Ok(seeded)
+}
+
+/// The demo's year of cases, played through the use cases.
+async fn history(app: &App, cases: usize) -> Result<()> {
+    let started = Instant::now();
+    let bar = ProgressBar::new(cases as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} cases {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = |step: HistoryStep| {
+        bar.set_position(step.submitted as u64);
+        bar.set_message(step.day.to_string());
+    };
+    let done = app
+        .seed_history(cases, &progress)
+        .await
+        .context("playing the demo's year of cases")?;
+    bar.finish_and_clear();
+    println!(
+        "Played a year of {} cases ({} steps, {} ratings) in {:.1} s.",
+        done.cases,
+        done.actions,
+        done.ratings,
+        started.elapsed().as_secs_f64()
+    );
+    if done.refused > 0 {
+        println!(
+            "{} scripted steps were refused by the rules (see the log).",
+            done.refused
+        );
     }
     Ok(())
 }

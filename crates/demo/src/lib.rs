@@ -11,11 +11,15 @@
 //! every number is a demo one and every title says 演示), and which items each
 //! decree touches.
 //!
+//! [`cases`] scripts the demo's year of cases (what becomes of each), which
+//! the app plays through its use cases.
+//!
 //! No IO besides `include_str!` of the repository's reference data, no clock
 //! and no randomness but a constant-seeded generator: [`catalog`] returns the
 //! same value every time. Must not depend on storage, the web or search.
 
 mod aliases;
+pub mod cases;
 mod departments;
 mod divisions;
 mod generated;

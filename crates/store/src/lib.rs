@@ -14,6 +14,7 @@ mod model;
 mod postgres;
 mod sql;
 mod sqlite;
+mod sqlite_group;
 
 use std::sync::Arc;
 

@@ -8,6 +8,9 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::Backend;
 
+/// A case write's transaction: a plain one (case statements guard themselves).
+pub(crate) type CaseTx = sqlx::Transaction<'static, sqlx::Postgres>;
+
 /// The advisory lock key for catalog and identity writes ("bianli" in ASCII).
 const WRITE_LOCK: i64 = 0x6269_616e_6c69;
 
@@ -45,7 +48,7 @@ impl PgStore {
     /// unique keys), so cases from different servers run side by side.
     /// Their events may then commit out of sequence order, which is why
     /// followers read only `serial_events`.
-    async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    async fn begin_cases(&self) -> Result<CaseTx> {
         Ok(self.pool.begin().await?)
     }
 }

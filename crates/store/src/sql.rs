@@ -161,7 +161,12 @@ macro_rules! impl_store {
         type Tx = sqlx::Transaction<'static, $db>;
         type DbRow = <$db as sqlx::Database>::Row;
 
-        async fn write_event(tx: &mut Tx, e: &NewEvent, at: DateTime<Utc>) -> Result<()> {
+        /// Writes inside any transaction of this driver: a plain one, or a
+        /// member of SQLite's commit group.
+        async fn write_event<C>(tx: &mut C, e: &NewEvent, at: DateTime<Utc>) -> Result<()>
+        where
+            C: std::ops::DerefMut<Target = <$db as sqlx::Database>::Connection> + Send,
+        {
             sqlx::query(
                 "INSERT INTO events (at, context, kind, subject, actor, payload) \
                  VALUES ($1, $2, $3, $4, $5, $6)",

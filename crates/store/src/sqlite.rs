@@ -9,9 +9,15 @@ use sqlx::sqlite::{
 };
 
 use crate::Backend;
+use crate::sqlite_group::{GroupCommit, GroupTx};
+
+/// A case write's transaction: a member of a commit group.
+pub(crate) type CaseTx = GroupTx;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Case writes (submissions, steps, bookings) commit in groups.
+    group: GroupCommit,
     /// Dropped with the store, which ends its checkpoint task.
     _checkpoints: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -31,6 +37,12 @@ impl SqliteStore {
             .pragma("cache_size", "-131072")
             // Statement journals of those big multi-row statements stay in memory.
             .pragma("temp_store", "memory")
+            // Readers take pages straight from the mapped file instead of
+            // copying them into each connection's cache: every read
+            // transaction after another connection's commit throws that cache
+            // away, and with the big cache above that costed more than the
+            // query itself.
+            .pragma("mmap_size", "4294967296")
             // Checkpoints run in the background (below), not inside the
             // commit of whichever writer crossed the threshold: a decree's
             // commit then returns as soon as its WAL frames are written.
@@ -47,7 +59,11 @@ impl SqliteStore {
             tokio::spawn(checkpoints(pool.clone(), stopped));
             stop
         });
-        Ok(Self { pool, _checkpoints })
+        Ok(Self {
+            group: GroupCommit::new(pool.clone()),
+            pool,
+            _checkpoints,
+        })
     }
 
     async fn settle_dialect(&self) -> Result<()> {
@@ -63,9 +79,10 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// Cases: SQLite has one writer anyway.
-    async fn begin_cases(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        self.begin_write().await
+    /// Cases: SQLite has one writer anyway, so concurrent case writes
+    /// share its transactions (see `sqlite_group`).
+    async fn begin_cases(&self) -> Result<CaseTx> {
+        self.group.begin().await
     }
 }
 

@@ -11,6 +11,7 @@ mod catalog;
 mod conformance;
 mod decrees;
 mod helpers;
+mod history;
 mod idempotency;
 mod identity;
 mod openapi;

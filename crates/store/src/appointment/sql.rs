@@ -16,7 +16,7 @@ macro_rules! impl_appointment_store {
             use crate::appointment::{AppointmentStore, Booking, Hall, NewHall, Slot, Window};
             use crate::{Result, StoreError};
 
-            type Tx = sqlx::Transaction<'static, $db>;
+            type Tx = super::CaseTx;
             type DbRow = <$db as sqlx::Database>::Row;
 
             const BOOKING_COLS: &str = "SELECT b.id, b.ticket, b.slot_id, b.hall_id, h.name AS hall_name, \

@@ -83,7 +83,7 @@ macro_rules! impl_case_store {
                 Ok((n, average, row.try_get("bad")?, row.try_get("open")?))
             }
 
-            type Tx = sqlx::Transaction<'static, $db>;
+            type Tx = super::CaseTx;
 
             async fn insert_cards(
                 tx: &mut Tx,

@@ -2,6 +2,10 @@
 //! same use cases a department uses (draft a decree, add adjustments, apply), and
 //! one account per role.
 
+mod history;
+
+pub use history::{HistoryStep, HistorySummary};
+
 use bianli_domain::catalog::DecreeInput;
 use bianli_domain::event::NewEvent;
 use bianli_domain::identity::{AccountKind, IdNumber, Password, Role, Uscc};
