@@ -224,19 +224,6 @@ impl App {
             .store
             .create_case(new, verification_code()?, &actor.tag(), self.now())
             .await?;
-        let case = stored.case;
-        let calendar = self.calendar();
-        Ok(Receipt {
-            number: case.number.to_string(),
-            verification_code: case.code.as_str().to_string(),
-            item: case.item.to_string(),
-            item_name: case.item_name.clone(),
-            department_id: case.department_id,
-            channel: case.channel,
-            received_on: case.received_on,
-            acceptance_due: bianli_domain::cases::clock::acceptance_due(&case, &calendar)?,
-            promised_days: case.limits.promised_days,
-            status_path: format!("/cases/{}?code={}", case.number, case.code.as_str()),
-        })
+        super::receipt::receipt_of(&stored.case, &self.calendar())
     }
 }

@@ -10,7 +10,7 @@ use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
 use crate::papers::read_pdf;
 
 /// A minimal but complete PDF: what a scanner would hand an applicant.
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% {text}\ntrailer<</Root 1 0 R>>\n%%EOF\n")
         .into_bytes()
 }

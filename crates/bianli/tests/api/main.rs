@@ -5,6 +5,7 @@ mod appointment;
 mod blobs;
 mod browser;
 mod calendar;
+mod case_pages;
 mod cases;
 mod catalog;
 mod commitment;

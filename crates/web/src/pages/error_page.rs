@@ -76,6 +76,12 @@ pub fn label_of(field: &str) -> &'static str {
         "prerequisite" | "prerequisites" => "前置条件",
         "post_links" => "后置事项",
         "adjustments" => "调整事项",
+        "item" => "事项",
+        "form" => "申请信息",
+        "applicant" => "申请人",
+        "score" => "评分",
+        "comment" => "意见建议",
+        "state" => "办件状态",
         _ => "",
     }
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use bianli_app::catalog::ItemDetail;
-use bianli_domain::catalog::AdjustmentKind;
+use bianli_domain::catalog::{AdjustmentKind, Channel};
 
 use super::auth::Viewer;
 use super::decrees::decree_numbers;
@@ -65,6 +65,8 @@ pub struct GuidePage {
     pub banner: Option<(&'static str, String)>,
     pub banner_link: Option<Link>,
     pub edit_href: Option<String>,
+    /// 在线申办, where the item is in force and takes the web channel.
+    pub apply_href: Option<String>,
 }
 
 fn search_link(name: &str) -> Link {
@@ -179,6 +181,8 @@ pub fn guide_page(
         history,
         banner,
         banner_link,
+        apply_href: (cur.valid_to.is_none() && i.channels.contains(&Channel::Web))
+            .then(|| format!("/cases/new?item={}", i.code)),
         edit_href: (cur.valid_to.is_none() && viewer.maintains(i.department_id))
             .then(|| format!("/admin/items/{}/edit", i.code)),
         department,

@@ -137,7 +137,7 @@ fn channel_zh(c: &str) -> String {
 /// largest parts first.
 fn bars(parts: &[bianli_app::oversight::Part]) -> (Vec<Bar>, i64) {
     let mut sorted: Vec<_> = parts.iter().collect();
-    sorted.sort_by(|a, b| b.figures.received.cmp(&a.figures.received));
+    sorted.sort_by_key(|p| std::cmp::Reverse(p.figures.received));
     sorted.truncate(BARS);
     let max = sorted.first().map_or(1, |p| p.figures.received.max(1));
     let width = 360;
