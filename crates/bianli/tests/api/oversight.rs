@@ -57,20 +57,20 @@ fn assert_exposition(text: &str) {
             value.parse::<f64>().expect("a numeric value");
             let name = series.split('{').next().expect("a name");
             assert!(name_ok(name) && typed.contains(name), "{line}");
-            if let Some(labels) = series.strip_prefix(name) {
-                if !labels.is_empty() {
-                    let inner = labels
-                        .strip_prefix('{')
-                        .and_then(|l| l.strip_suffix('}'))
-                        .expect("{labels}");
-                    for pair in inner.split(',') {
-                        let (k, v) = pair.split_once('=').expect("k=v");
-                        assert!(name_ok(k), "{line}");
-                        assert!(
-                            v.starts_with('"') && v.ends_with('"') && v.len() >= 2,
-                            "{line}"
-                        );
-                    }
+            if let Some(labels) = series.strip_prefix(name)
+                && !labels.is_empty()
+            {
+                let inner = labels
+                    .strip_prefix('{')
+                    .and_then(|l| l.strip_suffix('}'))
+                    .expect("{labels}");
+                for pair in inner.split(',') {
+                    let (k, v) = pair.split_once('=').expect("k=v");
+                    assert!(name_ok(k), "{line}");
+                    assert!(
+                        v.starts_with('"') && v.ends_with('"') && v.len() >= 2,
+                        "{line}"
+                    );
                 }
             }
         }
@@ -221,7 +221,7 @@ async fn figures_of_a_known_set(db: Db) {
         .as_array()
         .expect("parts")
         .iter()
-        .find(|p| p["scope"]["code"] == department.to_string())
+        .find(|p| p["scope"]["code"] == department)
         .expect("the department among the city's parts");
     assert_eq!(dept_part["figures"], expected);
     let district = get_ok(
