@@ -33,7 +33,7 @@ impl From<CardError> for AppError {
 /// Supervisors (and admins) see everything: `None`; a department's staff
 /// only their department: `Some(id)`; anyone else nothing.
 fn staff_scope(actor: &Actor, what: &str) -> Result<Option<i64>> {
-    let refuse = || AppError::Forbidden(format!("{what} are for supervisors and department staff"));
+    let refuse = || AppError::Forbidden(format!("{what}仅供电子监察人员和部门工作人员查看"));
     match actor.role {
         Role::Supervisor | Role::Admin => Ok(None),
         r if r.is_staff() => actor.department_id.map(Some).ok_or_else(refuse),

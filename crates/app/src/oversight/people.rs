@@ -31,10 +31,10 @@ impl App {
                     .map_err(|_| Invalid::one("department", "a department id is a whole number"))?,
             ),
         };
-        let scope = match (staff_scope(actor, "figures per person")?, asked) {
+        let scope = match (staff_scope(actor, "按人员统计")?, asked) {
             (Some(own), Some(d)) if d != own => {
                 return Err(crate::AppError::Forbidden(
-                    "staff see their own department's figures".into(),
+                    "工作人员只能查看本部门的统计".into(),
                 ));
             }
             (Some(own), _) => Scope::Department(own),

@@ -207,16 +207,14 @@ impl App {
                 .ok()
                 .filter(|w| (1..=MAX_WEEKS).contains(w))
                 .ok_or_else(|| {
-                    Invalid::one("weeks", format!("weeks is a number from 1 to {MAX_WEEKS}"))
+                    Invalid::one("weeks", format!("周数应为1至{MAX_WEEKS}之间的整数"))
                 })?,
         };
         let (scope_ref, scope) = match (&q.division, &q.department) {
             (Some(_), Some(_)) => {
-                return Err(Invalid::one(
-                    "department",
-                    "give a division or a department, not both",
-                )
-                .into());
+                return Err(
+                    Invalid::one("department", "请指定行政区划或部门之一，不能同时指定").into(),
+                );
             }
             (Some(code), None) => {
                 let (r, level) = self

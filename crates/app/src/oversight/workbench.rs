@@ -32,8 +32,7 @@ pub enum CardActionInput {
 const MAX_CARDS: i64 = 500;
 
 fn id(field: &str, s: &str) -> Result<i64, Invalid> {
-    s.parse()
-        .map_err(|_| Invalid::one(field, "an id is a whole number"))
+    s.parse().map_err(|_| Invalid::one(field, "应为整数编号"))
 }
 
 fn kind(field: &str, s: &str) -> Result<CardKind, Invalid> {
@@ -79,11 +78,9 @@ impl App {
         q: &CardQuery,
     ) -> Result<Vec<SupervisedCard>> {
         let mut filter = q.parse()?;
-        if let Some(own) = staff_scope(actor, "cards")? {
+        if let Some(own) = staff_scope(actor, "亮牌")? {
             if filter.department_id.is_some_and(|d| d != own) {
-                return Err(AppError::Forbidden(
-                    "staff see their own department's cards".into(),
-                ));
+                return Err(AppError::Forbidden("工作人员只能查看本部门的亮牌".into()));
             }
             filter.department_id = Some(own);
         }
@@ -104,7 +101,7 @@ impl App {
             .filter(|s| *s >= 0)
             .ok_or_else(|| Invalid::one("step", "a step is a whole number from 0"))?;
         let kind = kind("kind", kind_text)?;
-        let own = staff_scope(actor, "cards")?;
+        let own = staff_scope(actor, "亮牌")?;
         let card = self
             .store
             .supervised_card(number.as_str(), step, kind)
@@ -113,9 +110,7 @@ impl App {
                 AppError::NotFound(format!("a {kind_text} card of {number} at step {step}"))
             })?;
         if own.is_some_and(|d| d != card.department_id) {
-            return Err(AppError::Forbidden(
-                "staff see their own department's cards".into(),
-            ));
+            return Err(AppError::Forbidden("工作人员只能查看本部门的亮牌".into()));
         }
         Ok(card)
     }

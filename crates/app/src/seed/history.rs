@@ -245,6 +245,9 @@ impl App {
         }
         sim.pin_clock(at_hour(end, 7));
         sim.sweep_deadlines().await?;
+        // The planner's statistics predate the cases: without fresh ones
+        // SQLite reads every case body for a count an index answers.
+        self.store.settle().await?;
         tracing::info!(?sweeping, "the history's daily deadline scans");
         Ok(summary)
     }

@@ -221,7 +221,12 @@ async fn figures_of_a_known_set(db: Db) {
         .as_array()
         .expect("parts")
         .iter()
-        .find(|p| p["scope"]["code"] == department)
+        .find(|p| {
+            p["scope"]["code"]
+                .as_str()
+                .and_then(|c| c.parse::<i64>().ok())
+                == Some(department)
+        })
         .expect("the department among the city's parts");
     assert_eq!(dept_part["figures"], expected);
     let district = get_ok(

@@ -75,11 +75,11 @@ impl Explanation {
         if n < min || n > max {
             return Err(Invalid::one(
                 field,
-                format!("an explanation has {min} to {max} characters (this one has {n})"),
+                format!("说明应为{min}至{max}个字（现为{n}个字）"),
             ));
         }
         if text.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(Invalid::one(field, "no control characters"));
+            return Err(Invalid::one(field, "不能含有控制字符"));
         }
         Ok(Explanation(text.to_string()))
     }
@@ -145,15 +145,15 @@ impl CardState {
         department: i64,
     ) -> Result<CardState, CardError> {
         if self == CardState::Closed {
-            return Err(CardError::State("the card is closed".into()));
+            return Err(CardError::State("该亮牌已销号，不能再处理".into()));
         }
         match action {
             CardAction::Acknowledge | CardAction::Close if !supervises(role) => Err(
-                CardError::Forbidden("only a supervisor acknowledges and closes cards".into()),
+                CardError::Forbidden("只有电子监察人员可以确认知悉和销号".into()),
             ),
             CardAction::Acknowledge if self != CardState::Open => Err(CardError::State(format!(
-                "the card is already {}",
-                self.as_str()
+                "该亮牌{}，不能再确认知悉",
+                self.zh()
             ))),
             CardAction::Acknowledge => Ok(CardState::Acknowledged),
             CardAction::Close => Ok(CardState::Closed),
@@ -162,12 +162,10 @@ impl CardState {
             CardAction::Explain(_)
                 if supervises(role) || !(role.is_staff() && own_department == Some(department)) =>
             {
-                Err(CardError::Forbidden(
-                    "only the card's department explains it".into(),
-                ))
+                Err(CardError::Forbidden("只有被亮牌的部门可以作出说明".into()))
             }
             CardAction::Explain(_) if self == CardState::Explained => {
-                Err(CardError::State("the card is already explained".into()))
+                Err(CardError::State("该亮牌已作出说明，不能重复说明".into()))
             }
             CardAction::Explain(_) => Ok(CardState::Explained),
         }
