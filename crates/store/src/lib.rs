@@ -10,6 +10,7 @@
 pub mod appointment;
 pub mod cases;
 mod error;
+pub mod ledger;
 mod model;
 mod postgres;
 mod sql;
@@ -27,6 +28,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use appointment::AppointmentStore;
 pub use error::StoreError;
+pub use ledger::LedgerStore;
 pub use model::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -36,7 +38,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[async_trait]
 /// Everything the app stores; each context's part is a supertrait, so an
 /// `Arc<dyn Store>` reaches all of them.
-pub trait Store: AppointmentStore + cases::CaseStore + Send + Sync {
+pub trait Store: AppointmentStore + cases::CaseStore + LedgerStore + Send + Sync {
     fn backend(&self) -> Backend;
 
     /// After a bulk load (the demo's seed): refreshes the query planner's

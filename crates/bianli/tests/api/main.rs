@@ -13,6 +13,7 @@ mod helpers;
 mod history;
 mod idempotency;
 mod identity;
+mod ledger;
 mod openapi;
 mod papers;
 mod ratings;

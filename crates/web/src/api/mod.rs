@@ -7,6 +7,7 @@ mod catalog;
 mod extract;
 mod idempotency;
 mod identity;
+mod ledger;
 mod openapi;
 mod routes;
 
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest("/cases", appointment::routes())
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
+        .nest("/ledger", ledger::routes())
         .get(
             "/openapi.json",
             move || openapi::serve(served.clone()),
