@@ -37,9 +37,12 @@ enum Auth {
     Optional,
 }
 
+/// A success body: its media type and schema.
+type Content = (&'static str, RefOr<Schema>);
+
 pub struct Op {
     b: OperationBuilder,
-    success: Vec<(StatusCode, String, Option<(&'static str, RefOr<Schema>)>)>,
+    success: Vec<(StatusCode, String, Option<Content>)>,
     problems: Vec<StatusCode>,
     auth: Auth,
 }
