@@ -58,7 +58,7 @@ impl App {
         self.store
             .hall(id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("hall {id}")))
+            .ok_or_else(|| AppError::NotFound(format!("大厅{id}")))
     }
 
     /// `GET /cases/halls/{hall}/slots`: from today (or `from`) for two weeks
@@ -87,9 +87,9 @@ impl App {
         };
         if let (Some(f), Some(t)) = (from, to) {
             if t < f {
-                inv.push("to", format!("{t} is before {f}"));
+                inv.push("to", format!("截止日期{t}早于起始日期{f}"));
             } else if (t - f).num_days() > MAX_SLOT_DAYS {
-                inv.push("to", format!("list at most {MAX_SLOT_DAYS} days at once"));
+                inv.push("to", format!("一次最多查询{MAX_SLOT_DAYS}天"));
             }
         }
         let (Some(from), Some(to)) = (from, to) else {
@@ -118,7 +118,7 @@ impl App {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!(
-                "only clerks and department admins of division {} (or a system administrator) open slots at {}",
+                "只有区划{}的窗口人员、部门管理员（或系统管理员）可以在{}开放预约时段",
                 hall.division, hall.name
             )))
         }
@@ -142,7 +142,7 @@ impl App {
             return Err(Invalid::one(
                 "item",
                 format!(
-                    "{} belongs to division {}, not to {} ({})",
+                    "事项{}属于区划{}，不属于{}（区划{}）",
                     slots.item,
                     slots.item.division(),
                     hall.name,
@@ -158,7 +158,7 @@ impl App {
         let Some(item) = in_force.first() else {
             return Err(Invalid::one(
                 "item",
-                format!("{} is not in force on {}", slots.item, slots.date),
+                format!("事项{}在{}不在实施中", slots.item, slots.date),
             )
             .into());
         };
@@ -172,9 +172,7 @@ impl App {
         if matches!(actor.role, Role::Citizen | Role::Enterprise) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
-                "bookings are made by citizens and enterprises for themselves".into(),
-            ))
+            Err(AppError::Forbidden("预约只能由个人或企业为自己办理".into()))
         }
     }
 
@@ -183,7 +181,7 @@ impl App {
             .store
             .slot(slot_id)
             .await?
-            .ok_or_else(|| Invalid::one("slot", format!("there is no slot {slot_id}")))?;
+            .ok_or_else(|| Invalid::one("slot", format!("没有编号为{slot_id}的预约时段")))?;
         slot.time().bookable(self.hall_now())?;
         let today = self.today();
         let in_force = self
@@ -193,7 +191,7 @@ impl App {
         if in_force.is_empty() {
             return Err(AppError::Conflict {
                 field: "slot".into(),
-                message: format!("{} is no longer offered on {}", slot.item_name, slot.date),
+                message: format!("{}在{}已不再提供预约", slot.item_name, slot.date),
             });
         }
         Ok(slot)
@@ -206,9 +204,7 @@ impl App {
         if let Some(until) = blocked_until(&days, today) {
             return Err(AppError::Conflict {
                 field: "account".into(),
-                message: format!(
-                    "three missed appointments within {NO_SHOW_WINDOW_DAYS} days: booking is suspended until {until}"
-                ),
+                message: format!("{NO_SHOW_WINDOW_DAYS}天内已爽约三次，{until}前暂停预约"),
             });
         }
         Ok(())
@@ -233,7 +229,7 @@ impl App {
     /// does not exist (tickets are guessable).
     pub async fn booking(&self, actor: &Actor, ticket: &str) -> Result<Booking> {
         let ticket = Ticket::parse(ticket)?;
-        let not_found = || AppError::NotFound(format!("booking {ticket}"));
+        let not_found = || AppError::NotFound(format!("预约{ticket}"));
         let b = self
             .store
             .booking(ticket.as_str())
@@ -254,9 +250,7 @@ impl App {
     async fn own_booking(&self, actor: &Actor, ticket: &str) -> Result<Booking> {
         let b = self.booking(actor, ticket).await?;
         if b.account_id != actor.account_id {
-            return Err(AppError::Forbidden(
-                "only the person who booked cancels or reschedules".into(),
-            ));
+            return Err(AppError::Forbidden("只有预约人本人可以取消或改约".into()));
         }
         Ok(b)
     }
@@ -283,13 +277,13 @@ impl App {
         b.status
             .reschedule(&b.time(), &to.time(), self.hall_now())?;
         if to.id == b.slot_id {
-            return Err(Invalid::one("slot", "this is the booking's own slot").into());
+            return Err(Invalid::one("slot", "这就是当前预约的时段").into());
         }
         if to.hall_id != b.hall_id || to.item != b.item {
             return Err(Invalid::one(
                 "slot",
                 format!(
-                    "a booking moves to another slot of {} at the same hall; book anew for another",
+                    "改约只能改到同一大厅“{}”的其他时段；其他事项请重新预约",
                     b.item_name
                 ),
             )
@@ -306,7 +300,7 @@ impl App {
         let hall = self.hall(b.hall_id).await?;
         if !Self::is_hall_staff(actor, &hall.division) {
             return Err(AppError::Forbidden(format!(
-                "only staff of division {} record arrivals at {}",
+                "只有区划{}的工作人员可以在{}登记到场",
                 hall.division, hall.name
             )));
         }
@@ -340,7 +334,7 @@ impl App {
     ) -> Result<(Hall, NaiveDate, Vec<Booking>)> {
         let Some(division) = actor.division.as_deref().filter(|_| actor.role.is_staff()) else {
             return Err(AppError::Forbidden(
-                "the hall's list of bookings is for its staff".into(),
+                "大厅的预约名单仅供本大厅工作人员查看".into(),
             ));
         };
         let date = match blank(date) {
@@ -352,7 +346,7 @@ impl App {
             .halls(Some(division))
             .await?
             .pop()
-            .ok_or_else(|| AppError::NotFound(format!("a hall of division {division}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("区划{division}的政务服务大厅")))?;
         let bookings = self.store.hall_bookings(hall.id, date).await?;
         Ok((hall, date, bookings))
     }

@@ -88,7 +88,7 @@ pub const MAX_LIMIT: usize = 200;
 
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, Invalid> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Invalid::one(field, format!("`{s}` is not a date (YYYY-MM-DD)")))
+        .map_err(|_| Invalid::one(field, format!("“{s}”不是有效日期，格式应为YYYY-MM-DD")))
 }
 
 fn opt(s: &Option<String>) -> Option<&str> {
@@ -110,7 +110,7 @@ impl App {
         let department = opt(&q.department).and_then(|s| match s.parse::<i64>() {
             Ok(n) if n > 0 => Some(n),
             _ => {
-                inv.push("department", "a department id (a positive number)");
+                inv.push("department", "部门编号应为正整数");
                 None
             }
         });
@@ -118,7 +118,7 @@ impl App {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") | Some("on") => true,
             Some(_) => {
-                inv.push("zero_trip", "true or false");
+                inv.push("zero_trip", "应为true（是）或false（否）");
                 false
             }
         };
@@ -128,22 +128,19 @@ impl App {
             Some(s) => match s.parse::<usize>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
                 _ => {
-                    inv.push("limit", format!("1 to {MAX_LIMIT}"));
+                    inv.push("limit", format!("每页条数应为1至{MAX_LIMIT}"));
                     20
                 }
             },
         };
         let text = opt(&q.q).unwrap_or("");
         if text.chars().count() > 100 {
-            inv.push("q", "at most 100 characters");
+            inv.push("q", "关键词最多100个字");
         }
         let today = self.today();
         let historical = as_of.is_some_and(|d| d != today);
         if historical && channel.is_some() {
-            inv.push(
-                "channel",
-                "the channel filter applies to the current list only (leave as_of empty)",
-            );
+            inv.push("channel", "办理渠道筛选只适用于当前清单（请不要填写日期）");
         }
         let cursor = opt(&q.cursor);
         if !inv.0.is_empty() {
@@ -155,7 +152,7 @@ impl App {
                 Some(c) => c
                     .strip_prefix('o')
                     .and_then(|n| n.parse::<usize>().ok())
-                    .ok_or_else(|| Invalid::one("cursor", "not a cursor this list gave out"))?,
+                    .ok_or_else(|| Invalid::one("cursor", "翻页位置无效，请从第一页重新查询"))?,
             };
             let sq = SearchQuery {
                 text,
@@ -191,7 +188,7 @@ impl App {
             Some(c) => Some(
                 c.strip_prefix('c')
                     .and_then(|s| ItemCode::parse(s).ok())
-                    .ok_or_else(|| Invalid::one("cursor", "not a cursor this list gave out"))?
+                    .ok_or_else(|| Invalid::one("cursor", "翻页位置无效，请从第一页重新查询"))?
                     .to_string(),
             ),
         };
@@ -231,7 +228,7 @@ impl App {
             .find(|v| v.valid_to.is_none())
             .or(history.last())
             .cloned()
-            .ok_or_else(|| AppError::NotFound(format!("item {code}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("事项{code}")))?;
         let department = self.store.department(current.item.department_id).await?;
         Ok(ItemDetail {
             current,
@@ -326,7 +323,7 @@ impl App {
             Some(s) => match s.parse::<i64>() {
                 Ok(n) if (1..=MAX_LIMIT as i64).contains(&n) => n,
                 _ => {
-                    inv.push("limit", format!("1 to {MAX_LIMIT}"));
+                    inv.push("limit", format!("每页条数应为1至{MAX_LIMIT}"));
                     100
                 }
             },
@@ -335,7 +332,7 @@ impl App {
             return Err(inv.into());
         };
         if from > to {
-            inv.push("to", "`to` must not be before `from`");
+            inv.push("to", "截止日期不能早于起始日期");
         }
         if !inv.0.is_empty() {
             return Err(inv.into());
@@ -360,7 +357,7 @@ impl App {
         self.store
             .decree(id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("decree {id}")))
+            .ok_or_else(|| AppError::NotFound(format!("调整决定{id}")))
     }
 
     pub async fn draft_decree(&self, actor: &Actor, input: DecreeInput) -> Result<Decree> {
@@ -415,7 +412,7 @@ impl App {
     ) -> Result<()> {
         require_maintainer(actor)?;
         if inputs.is_empty() {
-            return Err(Invalid::one("adjustments", "at least one adjustment").into());
+            return Err(Invalid::one("adjustments", "至少需要一项调整").into());
         }
         let mut inv = Invalid::default();
         let mut adjustments = Vec::new();
@@ -455,9 +452,7 @@ impl App {
         );
         for d in departments {
             if !scope.may_maintain_department(d) {
-                return Err(AppError::Forbidden(
-                    "a department admin adjusts only their own department's items".into(),
-                ));
+                return Err(AppError::Forbidden("部门管理员只能调整本部门的事项".into()));
             }
         }
         Ok(())
@@ -492,16 +487,14 @@ impl App {
         if current.valid_to.is_some() {
             return Err(AppError::Conflict {
                 field: "code".into(),
-                message: "the item is no longer in force".into(),
+                message: "该事项已不在实施中".into(),
             });
         }
         if !actor
             .scope()
             .may_maintain_department(current.item.department_id)
         {
-            return Err(AppError::Forbidden(
-                "a department admin edits only their own department's items".into(),
-            ));
+            return Err(AppError::Forbidden("部门管理员只能修改本部门的事项".into()));
         }
         let mut input = input;
         input.code = code.to_string();
@@ -523,9 +516,7 @@ fn require_maintainer(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::DeptAdmin | Role::Admin) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(
-            "only a department admin maintains the power list".into(),
-        ))
+        Err(AppError::Forbidden("只有部门管理员可以维护权力清单".into()))
     }
 }
 
@@ -538,7 +529,7 @@ fn parse_adjustment(a: AdjustmentInput) -> Result<Adjustment, Invalid> {
     let item = |i: Option<ItemInput>| -> Result<Item, Invalid> {
         let mut inv = Invalid::default();
         match i {
-            None => Err(Invalid::one("item", "the item's elements are required")),
+            None => Err(Invalid::one("item", "请填写事项要素")),
             Some(i) => inv.take("item", i.parse()).ok_or(inv),
         }
     };
@@ -560,9 +551,7 @@ fn parse_adjustment(a: AdjustmentInput) -> Result<Adjustment, Invalid> {
             prerequisite: a
                 .prerequisite
                 .filter(|p| !p.trim().is_empty())
-                .ok_or_else(|| {
-                    Invalid::one("prerequisite", "name the prerequisite that moves after")
-                })?,
+                .ok_or_else(|| Invalid::one("prerequisite", "请填写改为后置的前置条件"))?,
         },
         K::Merge => {
             let mut inv = Invalid::default();

@@ -11,7 +11,7 @@ pub(crate) fn records(data: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Invalid>
         Invalid::one(
             "file",
             format!(
-                "not UTF-8 text (byte {} is not): save the file as “CSV UTF-8”",
+                "文件不是UTF-8编码（第{}个字节有误），请另存为“CSV UTF-8”格式",
                 e.valid_up_to() + 1
             ),
         )
@@ -34,7 +34,7 @@ pub(crate) fn records(data: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Invalid>
             }
             Err(e) => inv.push(
                 format!("line {}", line(e.position())),
-                format!("not a CSV row: {e}"),
+                format!("不是有效的CSV行：{e}"),
             ),
         }
     }

@@ -7,19 +7,19 @@ use bianli_store::StoreError;
 pub enum AppError {
     #[error("{0}")]
     Invalid(Invalid),
-    #[error("{0} not found")]
+    #[error("未找到{0}")]
     NotFound(String),
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
-    #[error("sign in first")]
+    #[error("请先登录")]
     Unauthenticated,
-    #[error("wrong username or password")]
+    #[error("用户名或密码错误")]
     BadCredentials,
     #[error("{0}")]
     Forbidden(String),
     /// Too many requests from one client in a short time (the public status
     /// query, which must not become a way to guess verification codes).
-    #[error("too many requests; wait a minute and try again")]
+    #[error("请求过于频繁，请稍候一分钟再试")]
     RateLimited,
     #[error("internal error: {0}")]
     Internal(String),

@@ -15,7 +15,7 @@ pub fn parse_key(s: &str) -> Result<String, Invalid> {
     } else {
         Err(Invalid::one(
             "Idempotency-Key",
-            "1 to 255 visible ASCII characters, e.g. a UUID",
+            "应为1至255个可见ASCII字符，如UUID",
         ))
     }
 }

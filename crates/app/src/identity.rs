@@ -176,7 +176,7 @@ fn new_token() -> Result<String> {
 fn display_name(s: &str) -> Result<String, Invalid> {
     let s = s.trim();
     if s.is_empty() || s.chars().count() > 100 {
-        return Err(Invalid::one("name", "a name of 1 to 100 characters"));
+        return Err(Invalid::one("name", "姓名（名称）应为1至100个字"));
     }
     Ok(s.to_string())
 }
@@ -201,7 +201,7 @@ impl App {
                 uscc = inv.take("", Uscc::parse(r.uscc.as_deref().unwrap_or_default()));
             }
             Some(AccountKind::Staff) => {
-                inv.push("kind", "staff accounts are created by an administrator");
+                inv.push("kind", "工作人员账号由管理员创建");
             }
             None => {}
         }
@@ -216,7 +216,7 @@ impl App {
             (_, Some(u)) => u.as_str().to_string(),
             _ => {
                 return Err(AppError::Internal(
-                    "registration without an identifier".into(),
+                    "注册缺少身份证号码或统一社会信用代码".into(),
                 ));
             }
         };
@@ -251,7 +251,12 @@ impl App {
             .map_err(|e| match e {
                 bianli_store::StoreError::Conflict { .. } => AppError::Conflict {
                     field: field.to_string(),
-                    message: format!("this {field} is already registered"),
+                    message: if kind == AccountKind::Citizen {
+                        "该身份证号码已注册"
+                    } else {
+                        "该统一社会信用代码已注册"
+                    }
+                    .to_string(),
                 },
                 other => other.into(),
             })?;

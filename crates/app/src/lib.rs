@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod identity;
 mod index;
 pub mod ledger;
+pub mod oversight;
 mod reference;
 pub mod seed;
 pub mod spreadsheet;

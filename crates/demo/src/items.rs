@@ -126,9 +126,29 @@ pub(crate) fn input(row: &Row) -> ItemInput {
         prerequisites: prerequisites.iter().map(|s| s.to_string()).collect(),
         post_links: post_links.iter().map(|s| s.to_string()).collect(),
         chain_group: chain_group.map(str::to_string),
+        commitment_allowed: COMMITMENT.contains(&row.name),
         ..Default::default()
     }
 }
+
+/// Items that real reforms put under 告知承诺制: the 证照分离 reform
+/// (国发〔2019〕25号 and 国发〔2021〕7号) lists 公共场所卫生许可, 娱乐场所经营
+/// 许可, 营业性演出审批, 出版物零售单位设立审批, 印刷企业设立审批 (packaging
+/// printing) and 旅馆业特种行业许可 among those an applicant may obtain on a
+/// written commitment; provinces (Hunan among them) then extended it to
+/// 食品经营许可 for low-risk shops (仅销售预包装食品, later a mere filing) and
+/// to renewing a tobacco retail licence. The demo has no separate
+/// 仅销售预包装食品 item, so 食品经营许可 itself allows it.
+const COMMITMENT: [&str; 8] = [
+    "公共场所卫生许可",
+    "娱乐场所经营许可",
+    "营业性演出审批",
+    "出版物零售单位设立审批",
+    "印刷企业设立审批",
+    "旅馆业特种行业许可证核发",
+    "食品经营许可",
+    "烟草专卖零售许可证延续",
+];
 
 /// A promise where the file gives none: half the statutory limit's working-day
 /// floor when there is one, else a usual promise for the kind (0 = 即办).
@@ -273,5 +293,21 @@ mod tests {
                 assert!(!i.legal_basis.is_empty(), "{}", r.name);
             }
         }
+    }
+
+    #[test]
+    fn every_commitment_item_is_in_the_file_and_allowed_to_take_it() {
+        let rows = rows();
+        for name in COMMITMENT {
+            let r = rows.iter().find(|r| r.name == name).expect(name);
+            let item = input(r);
+            assert!(item.commitment_allowed, "{name}");
+            assert!(
+                matches!(r.kind, ItemKind::Licensing | ItemKind::Confirmation),
+                "{name}"
+            );
+        }
+        let flagged = rows.iter().filter(|r| input(r).commitment_allowed).count();
+        assert_eq!(flagged, COMMITMENT.len());
     }
 }

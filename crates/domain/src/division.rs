@@ -53,7 +53,7 @@ impl Level {
             "county" | "县级" | "县" => Ok(Level::County),
             other => Err(Invalid::one(
                 "level",
-                format!("`{other}` is not a level: use province, city or county (省级/市级/县级)"),
+                format!("层级“{other}”无法识别，应为省级、市级或县级（province/city/county）"),
             )),
         }
     }
@@ -77,14 +77,11 @@ impl DivisionCode {
         if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Invalid::one(
                 "division",
-                format!("`{s}` is not a GB/T 2260 division code: six digits, e.g. 430100"),
+                format!("“{s}”不是有效的行政区划代码（GB/T 2260），应为6位数字，如430100"),
             ));
         }
         if &s[0..2] == "00" {
-            return Err(Invalid::one(
-                "division",
-                "a division code cannot start with 00",
-            ));
+            return Err(Invalid::one("division", "行政区划代码不能以00开头"));
         }
         Ok(Self(s.to_string()))
     }

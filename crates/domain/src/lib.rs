@@ -11,5 +11,6 @@ pub mod division;
 pub mod error;
 pub mod event;
 pub mod identity;
+pub mod oversight;
 
 pub use error::{FieldError, Invalid};

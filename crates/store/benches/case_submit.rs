@@ -6,7 +6,8 @@
 //! `cargo bench -p bianli-store --bench case_submit --profile dev` runs on
 //! SQLite in a temp folder; with `BIANLI_BENCH_PG=postgres://…/db` also on
 //! PostgreSQL (in a fresh database made beside that one, dropped after).
-//! Prints rates at 1 and 16 concurrent submitters; not a timed test.
+//! Prints rates at 1, 16 and 64 concurrent submitters (PostgreSQL: 1 and
+//! 16); not a timed test.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let calendar = Arc::new(bundled_calendar()?);
     rt.block_on(async {
-        for workers in [1, 16] {
+        for workers in [1, 16, 64] {
             let store = format!(
                 "sqlite://{}",
                 dir.join(format!("store{workers}.db")).display()
@@ -207,18 +208,31 @@ async fn run(
         code(0),
     );
     let body = serde_json::to_string(&sample)?;
-    let started = Instant::now();
-    let total = if raw_url.starts_with("sqlite:") {
-        raw_sqlite(raw_url, workers, &body, started).await?
+    if raw_url.starts_with("sqlite:") {
+        // The store commits case writes with synchronous=FULL (a receipt
+        // survives a power cut); NORMAL only survives a crash.
+        for (mode, sync) in [
+            ("FULL", sqlx::sqlite::SqliteSynchronous::Full),
+            ("NORMAL", sqlx::sqlite::SqliteSynchronous::Normal),
+        ] {
+            let started = Instant::now();
+            let total = raw_sqlite(raw_url, workers, &body, started, sync).await?;
+            report(db, workers, &format!("raw INSERT ({mode})"), total, started);
+        }
     } else {
-        raw_pg(raw_url, workers, &body, started).await?
-    };
+        let started = Instant::now();
+        let total = raw_pg(raw_url, workers, &body, started).await?;
+        report(db, workers, "raw INSERT case+event", total, started);
+    }
+    Ok(())
+}
+
+fn report(db: &str, workers: u64, what: &str, total: u64, started: Instant) {
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "{db:<10} {workers:>2} submitters  raw INSERT case+event {:>8.0} /s  ({total} in {secs:.1} s)",
+        "{db:<10} {workers:>2} submitters  {what:<22} {:>8.0} /s  ({total} in {secs:.1} s)",
         total as f64 / secs
     );
-    Ok(())
 }
 
 const RAW_CASE: &str = "INSERT INTO cases_cases (number, item_code, department_id, division, \
@@ -233,23 +247,26 @@ async fn raw_sqlite(
     workers: u64,
     body: &str,
     started: Instant,
+    synchronous: sqlx::sqlite::SqliteSynchronous,
 ) -> Result<u64, Box<dyn std::error::Error>> {
     use std::str::FromStr;
     let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
         .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-        .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+        .synchronous(synchronous)
         .busy_timeout(Duration::from_secs(10));
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(opts)
         .await?;
+    // Each mode's run writes its own numbers into the same database.
+    let mode = matches!(synchronous, sqlx::sqlite::SqliteSynchronous::Full);
     let mut tasks = Vec::new();
     for w in 0..workers {
         let (pool, body) = (pool.clone(), body.to_string());
         tasks.push(tokio::spawn(async move {
             let mut done = 0u64;
             while started.elapsed() < RUN {
-                let number = format!("{w}-{done}");
+                let number = format!("{w}-{done}-{mode}");
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("tx");
                 let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
                 sqlx::query(RAW_CASE)

@@ -12,6 +12,7 @@ pub mod cases;
 mod error;
 pub mod ledger;
 mod model;
+pub mod oversight;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -38,7 +39,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[async_trait]
 /// Everything the app stores; each context's part is a supertrait, so an
 /// `Arc<dyn Store>` reaches all of them.
-pub trait Store: AppointmentStore + cases::CaseStore + LedgerStore + Send + Sync {
+pub trait Store:
+    AppointmentStore + cases::CaseStore + LedgerStore + oversight::OversightStore + Send + Sync
+{
     fn backend(&self) -> Backend;
 
     /// After a bulk load (the demo's seed): refreshes the query planner's

@@ -88,5 +88,6 @@ impl PgStore {
 
 crate::sql::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);
 crate::cases::sql::impl_case_store!(super::PgStore, sqlx::Postgres);
+crate::oversight::sql::impl_oversight_store!(super::PgStore, sqlx::Postgres);
 crate::appointment::impl_appointment_store!(PgStore, sqlx::Postgres);
 crate::ledger::sql::impl_ledger_store!(super::PgStore, sqlx::Postgres);

@@ -131,12 +131,25 @@ pub(crate) fn unique_violation(e: sqlx::Error, fields: &[&str]) -> StoreError {
         let constraint = db.constraint().unwrap_or_default().to_string();
         for f in fields {
             if msg.contains(f) || constraint.contains(f) {
-                return StoreError::conflict(f, format!("this {f} is already registered"));
+                return StoreError::conflict(f, format!("该{}已被使用", field_zh(f)));
             }
         }
-        return StoreError::conflict(fields.first().copied().unwrap_or("id"), "already exists");
+        return StoreError::conflict(fields.first().copied().unwrap_or("id"), "该记录已存在");
     }
     StoreError::Db(e)
+}
+
+/// The Chinese name of a field a unique constraint guards, for the message.
+fn field_zh(f: &str) -> &str {
+    match f {
+        "number" => "编号",
+        "case_id" => "办件",
+        "id_number" => "身份证号码",
+        "uscc" => "统一社会信用代码",
+        "employee_no" => "工号",
+        "username" => "用户名",
+        other => other,
+    }
 }
 
 macro_rules! impl_store {
@@ -458,7 +471,7 @@ macro_rules! impl_store {
             if adjustments.is_empty() {
                 return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                     "adjustments",
-                    "a decree with no adjustments changes nothing",
+                    "调整决定中没有任何调整事项",
                 )));
             }
             let mut children: HashMap<DivisionCode, Vec<DivisionCode>> = HashMap::new();
@@ -489,7 +502,7 @@ macro_rules! impl_store {
                 if *from > d.effective_on {
                     return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                         "effective_on",
-                        format!("{code} has a version from {from}, after this decree's effective date"),
+                        format!("事项{code}有{from}起施行的版本，晚于本决定的生效日期"),
                     )));
                 }
             }
@@ -822,10 +835,10 @@ macro_rules! impl_store {
                         .fetch_optional(&mut *tx)
                         .await?;
                 match status.as_deref() {
-                    None => return Err(StoreError::NotFound(format!("decree {decree_id}"))),
+                    None => return Err(StoreError::NotFound(format!("调整决定{decree_id}"))),
                     Some("draft") => {}
                     Some(_) => {
-                        return Err(StoreError::conflict("decree", "the decree is already applied"));
+                        return Err(StoreError::conflict("decree", "该调整决定已经施行"));
                     }
                 }
                 let next: i64 = sqlx::query_scalar(
@@ -948,10 +961,10 @@ macro_rules! impl_store {
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?
-                .ok_or_else(|| StoreError::NotFound(format!("decree {id}")))?;
+                .ok_or_else(|| StoreError::NotFound(format!("调整决定{id}")))?;
                 let d = decree(&row)?;
                 if d.status == DecreeStatus::Applied {
-                    return Err(StoreError::conflict("decree", "the decree is already applied"));
+                    return Err(StoreError::conflict("decree", "该调整决定已经施行"));
                 }
                 let mut adjustments = Vec::new();
                 for r in sqlx::query("SELECT body FROM catalog_adjustments WHERE decree_id = $1 ORDER BY seq")
@@ -996,18 +1009,18 @@ macro_rules! impl_store {
                 let want = CodesToLoad { codes: vec![item.code.clone()], read: vec![item.code.clone()] };
                 let loaded = load_codes(&mut tx, &want).await?;
                 let (Some(old), Some(from)) = (loaded.items.get(&item.code), loaded.in_force.get(&item.code)) else {
-                    return Err(StoreError::NotFound(format!("item {code} in force")));
+                    return Err(StoreError::NotFound(format!("实施中的事项{code}")));
                 };
                 if old.department_id != item.department_id || old.division != item.division {
                     return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                         "department_id",
-                        "moving an item to another department or division takes a decree",
+                        "将事项调整到其他部门或区划须通过调整决定办理",
                     )));
                 }
                 if *from > effective_on {
                     return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                         "effective_on",
-                        format!("the current version starts {from}; a revision cannot precede it"),
+                        format!("当前版本自{from}起施行，修订的生效日期不能早于该日"),
                     )));
                 }
                 let changes = [
@@ -1045,7 +1058,7 @@ macro_rules! impl_store {
                 if let Some(d) = days.iter().find(|d| !years.contains(&d.date.year())) {
                     return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                         "date",
-                        format!("{} is not in the years being loaded", d.date),
+                        format!("{}不在本次载入的年份内", d.date),
                     )));
                 }
                 let mut tx = self.begin_write().await?;
@@ -1056,7 +1069,7 @@ macro_rules! impl_store {
                     ) else {
                         return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                             "year",
-                            format!("{year} is not a year"),
+                            format!("{year}不是有效年份"),
                         )));
                     };
                     sqlx::query("DELETE FROM calendar_days WHERE day >= $1 AND day <= $2")

@@ -123,5 +123,6 @@ async fn checkpoints(pool: SqlitePool, mut stopped: tokio::sync::oneshot::Receiv
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
 crate::cases::sql::impl_case_store!(super::SqliteStore, sqlx::Sqlite);
+crate::oversight::sql::impl_oversight_store!(super::SqliteStore, sqlx::Sqlite);
 crate::appointment::impl_appointment_store!(SqliteStore, sqlx::Sqlite);
 crate::ledger::sql::impl_ledger_store!(super::SqliteStore, sqlx::Sqlite);

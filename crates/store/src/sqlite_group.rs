@@ -63,6 +63,12 @@ impl GroupCommit {
         settle_abandoned(&mut w).await;
         if w.conn.is_none() {
             let mut conn = self.pool.acquire().await?;
+            // A receipt says the case is filed: its commit must survive a
+            // power cut, not just a crash of the process, so the group's
+            // commit waits for the disk (one wait for the whole group).
+            sqlx::query("PRAGMA synchronous = FULL")
+                .execute(&mut *conn)
+                .await?;
             sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
             w.conn = Some(conn);
         }
@@ -221,6 +227,11 @@ async fn commit_group(w: &mut Writer) {
         // must not get the connection back mid-transaction.
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
     }
+    // Back in the pool the connection serves other writes at the store's
+    // usual setting.
+    let _ = sqlx::query("PRAGMA synchronous = NORMAL")
+        .execute(&mut *conn)
+        .await;
     for done in w.pending.drain(..) {
         let _ = done.send(outcome.clone());
     }
@@ -229,6 +240,9 @@ async fn commit_group(w: &mut Writer) {
 async fn fail_group(w: &mut Writer, why: &str) {
     if let Some(mut conn) = w.conn.take() {
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        let _ = sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *conn)
+            .await;
     }
     for done in w.pending.drain(..) {
         let _ = done.send(Err(why.to_string()));

@@ -66,7 +66,7 @@ impl ApiError {
         match &self.0 {
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
-                "something went wrong on our side; it has been logged".to_string()
+                "系统出了点问题，已记录在案，请稍后再试".to_string()
             }
             other => other.to_string(),
         }

@@ -7,6 +7,7 @@
 
 mod api;
 mod error;
+mod metrics;
 mod pages;
 mod rate_limit;
 mod site;

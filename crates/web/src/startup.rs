@@ -35,6 +35,7 @@ pub fn router(app: App) -> Router {
     };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(crate::metrics::serve))
         .nest("/api/v1", crate::api::router(state.clone()))
         .merge(crate::pages::router())
         .with_state(state)

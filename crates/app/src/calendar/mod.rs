@@ -38,16 +38,13 @@ fn required<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, Invalid>
     value
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| Invalid::one(field, "required"))
+        .ok_or_else(|| Invalid::one(field, "必填"))
 }
 
 fn day_count(s: &str) -> Result<u32, Invalid> {
-    s.trim().parse::<u32>().map_err(|_| {
-        Invalid::one(
-            "days",
-            format!("`{s}` is not a number of working days (a whole number, 0 or more)"),
-        )
-    })
+    s.trim()
+        .parse::<u32>()
+        .map_err(|_| Invalid::one("days", format!("“{s}”不是有效的工作日数（应为0或正整数）")))
 }
 
 impl App {
@@ -118,9 +115,7 @@ impl App {
     /// bad row writes nothing and names every bad row.
     pub async fn load_calendar(&self, actor: &Actor, data: &[u8]) -> Result<LoadedYears> {
         if actor.role != Role::Admin {
-            return Err(AppError::Forbidden(
-                "only a system administrator loads calendar years".into(),
-            ));
+            return Err(AppError::Forbidden("只有系统管理员可以载入年度日历".into()));
         }
         self.load_calendar_file(&actor.tag(), data).await
     }

@@ -61,6 +61,16 @@ pub enum ActionInput {
     Assign {
         username: String,
     },
+    /// 告知承诺: accept and approve on the applicant's signed commitment.
+    AcceptOnCommitment {
+        signer: String,
+        text: String,
+    },
+    /// 事后核查 of a commitment: `confirmed: false` revokes the certificate.
+    Verify {
+        confirmed: bool,
+        note: String,
+    },
 }
 
 impl App {
@@ -101,14 +111,16 @@ impl App {
             ActionInput::Deliver { method } => Action::Deliver { method },
             ActionInput::Withdraw { reason } => Action::Withdraw { reason },
             ActionInput::Supply { material } => Action::Supply { material },
+            ActionInput::AcceptOnCommitment { signer, text } => {
+                Action::AcceptOnCommitment { signer, text }
+            }
+            ActionInput::Verify { confirmed, note } => Action::Verify { confirmed, note },
             ActionInput::Assign { username } => {
                 let target = self
                     .store
                     .account_by_username(username.trim())
                     .await?
-                    .ok_or_else(|| {
-                        AppError::Invalid(Invalid::one("username", "no such account"))
-                    })?;
+                    .ok_or_else(|| AppError::Invalid(Invalid::one("username", "没有这个账号")))?;
                 Action::Assign {
                     account_id: target.id,
                     role: target.role,
@@ -133,6 +145,23 @@ impl App {
         if let Some(c) = &certificate {
             case.certificate = Some(c.number.clone());
         }
+        let revoked = match (applied.event, &case.certificate) {
+            ("case.commitment_false", Some(number)) => {
+                let mut c = self
+                    .store
+                    .certificate(number)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound(format!("证照{number}")))?;
+                let reason = case
+                    .verification
+                    .as_ref()
+                    .and_then(|v| v.result.as_ref())
+                    .map_or_else(String::new, |r| r.note.clone());
+                c.revoked = Some(format!("告知承诺不实：{reason}"));
+                Some(c)
+            }
+            _ => None,
+        };
         let event = bianli_domain::event::NewEvent::new(
             "cases",
             applied.event,
@@ -154,6 +183,7 @@ impl App {
                     event,
                     cards: &[],
                     certificate: certificate.as_ref(),
+                    revoked: revoked.as_ref(),
                 },
                 self.now(),
             )

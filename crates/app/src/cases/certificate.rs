@@ -23,7 +23,7 @@ impl App {
         {
             return Err(bianli_domain::Invalid::one(
                 "number",
-                "a certificate number is ZS and the case number, e.g. ZS430100-20261126-000123",
+                "证照编号为“ZS”加办件编号，如ZS430100-20261126-000123",
             )
             .into());
         }
@@ -31,7 +31,7 @@ impl App {
             .store
             .certificate(number)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("certificate {number}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("证照{number}")))?;
         let validity = certificate.validity(self.today());
         Ok(CertificateView {
             department: self.department_name(certificate.department_id).await?,
@@ -49,11 +49,11 @@ impl App {
         let department = match actor.role {
             Role::Supervisor | Role::Admin => None,
             r if r.is_staff() => Some(actor.department_id.ok_or_else(|| {
-                AppError::Forbidden("cards are for supervisors and department staff".into())
+                AppError::Forbidden("红黄牌信息仅供电子监察人员和部门工作人员查看".into())
             })?),
             _ => {
                 return Err(AppError::Forbidden(
-                    "cards are for supervisors and department staff".into(),
+                    "红黄牌信息仅供电子监察人员和部门工作人员查看".into(),
                 ));
             }
         };
@@ -82,7 +82,7 @@ impl App {
         let item = self.case_item(&code).await?;
         if !actor.scope().may_maintain_department(item.department_id) {
             return Err(AppError::Forbidden(
-                "only the item's department admin sets its steps".into(),
+                "只有事项所属部门的管理员可以设置办理环节".into(),
             ));
         }
         let workflow = bianli_domain::cases::Workflow::parse(steps, item.department_id)?;

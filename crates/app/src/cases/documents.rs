@@ -49,7 +49,7 @@ impl Paper {
             _ => {
                 return Err(Invalid::one(
                     "paper",
-                    "receipt, acceptance, refusal, correction or decision",
+                    "文书类型应为receipt（回执）、acceptance（受理通知书）、refusal（不予受理决定书）、correction（补正告知书）或decision（决定书）",
                 ));
             }
         })
@@ -59,7 +59,7 @@ impl Paper {
 fn unavailable(what: &str) -> AppError {
     AppError::Conflict {
         field: "state".into(),
-        message: format!("this case has no {what} (yet)"),
+        message: format!("该办件（尚）没有{what}"),
     }
 }
 
@@ -163,7 +163,7 @@ fn paper_of(case: &Case, paper: Paper, department: &str, verify_url: String) -> 
             )
         }
         Paper::Acceptance => {
-            let accepted = date(case.accepted_on, "acceptance")?;
+            let accepted = date(case.accepted_on, "受理通知书")?;
             if let Some(d) = case.dues {
                 fields.push((
                     "承诺办结日期".into(),
@@ -191,7 +191,7 @@ fn paper_of(case: &Case, paper: Paper, department: &str, verify_url: String) -> 
                 .decision
                 .as_ref()
                 .filter(|d| d.outcome == Outcome::Refused)
-                .ok_or_else(|| unavailable("refusal"))?;
+                .ok_or_else(|| unavailable("不予受理决定书"))?;
             let mut p = vec![format!(
                 "经审查，本机关决定不予受理，理由如下：{}",
                 decision.reasons
@@ -203,7 +203,7 @@ fn paper_of(case: &Case, paper: Paper, department: &str, verify_url: String) -> 
             let c = case
                 .correction
                 .as_ref()
-                .ok_or_else(|| unavailable("correction notice"))?;
+                .ok_or_else(|| unavailable("补正告知书"))?;
             for item in &c.items {
                 fields.push((item.name.clone(), item.reason.clone()));
             }
@@ -218,7 +218,7 @@ fn paper_of(case: &Case, paper: Paper, department: &str, verify_url: String) -> 
                 .decision
                 .as_ref()
                 .filter(|d| matches!(d.outcome, Outcome::Approved | Outcome::Denied))
-                .ok_or_else(|| unavailable("decision"))?;
+                .ok_or_else(|| unavailable("决定书"))?;
             let approved = decision.outcome == Outcome::Approved;
             if let Some(c) = &case.certificate {
                 fields.push(("证书编号".into(), c.clone()));

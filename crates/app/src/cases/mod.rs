@@ -6,6 +6,7 @@ mod act;
 mod certificate;
 mod documents;
 mod rating;
+mod receipt;
 mod submit;
 mod sweep;
 mod upload;
@@ -15,6 +16,7 @@ pub use act::ActionInput;
 pub use certificate::CertificateView;
 pub use documents::{Paper, PaperFonts};
 pub use rating::RatingInput;
+pub use receipt::CaseRating;
 pub use submit::{ApplicantInput, Application, MaterialInput, Receipt};
 pub use sweep::Swept;
 pub use view::{CaseView, PublicEntry, PublicStatus, QueueEntry};
@@ -55,7 +57,7 @@ impl App {
         self.store
             .case(&number)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("case {number}")))
+            .ok_or_else(|| AppError::NotFound(format!("办件{number}")))
     }
 
     /// The item's latest version, even if it has since been cancelled: a
@@ -76,6 +78,6 @@ impl App {
             .into_iter()
             .last()
             .map(|v| v.item)
-            .ok_or_else(|| AppError::NotFound(format!("item {code}")))
+            .ok_or_else(|| AppError::NotFound(format!("事项{code}")))
     }
 }

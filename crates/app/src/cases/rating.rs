@@ -46,7 +46,7 @@ impl App {
             .store
             .rating(stored.id, stored.case.channel)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("a rating of case {number}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("办件{number}的评价")))?;
         rating.answer(&actor.who(), text, self.today())?;
         self.store
             .answer_follow_up(stored.id, &rating, &actor.tag(), self.now())
@@ -69,7 +69,7 @@ impl App {
 
 /// `None` for all departments.
 fn rating_scope(actor: &Actor) -> Result<Option<i64>> {
-    let refuse = || AppError::Forbidden("ratings are for supervisors and department staff".into());
+    let refuse = || AppError::Forbidden("评价信息仅供电子监察人员和部门工作人员查看".into());
     match actor.role {
         Role::Supervisor | Role::Admin => Ok(None),
         r if r.is_staff() => actor.department_id.map(Some).ok_or_else(refuse),

@@ -75,12 +75,12 @@ fn channel_for(actor: &Actor, channel: &str) -> Result<Channel, Invalid> {
     } else if staff {
         Err(Invalid::one(
             "channel",
-            "staff file at the hall (hall) or for a caller (hotline)",
+            "工作人员只能在窗口（hall）或通过热线（hotline）代为申报",
         ))
     } else {
         Err(Invalid::one(
             "channel",
-            "apply online (web), on the phone app (mobile) or at a kiosk (kiosk); at the hall the window files for you",
+            "请通过网上（web）、掌上（mobile）或自助终端（kiosk）申报；在大厅办理由窗口工作人员代为申报",
         ))
     }
 }
@@ -88,7 +88,7 @@ fn channel_for(actor: &Actor, channel: &str) -> Result<Channel, Invalid> {
 fn applicant_for(actor: &Actor, input: Option<ApplicantInput>) -> Result<Applicant> {
     if let Some((kind, id)) = actor.applicant_id() {
         if input.is_some() {
-            return Err(Invalid::one("applicant", "you apply for yourself; leave this out").into());
+            return Err(Invalid::one("applicant", "本人申报无需填写申请人信息").into());
         }
         return Ok(Applicant {
             kind,
@@ -99,20 +99,20 @@ fn applicant_for(actor: &Actor, input: Option<ApplicantInput>) -> Result<Applica
     }
     if actor.role != Role::Clerk {
         return Err(AppError::Forbidden(
-            "applications are filed by the applicant, or by a window clerk for them".into(),
+            "申请只能由申请人本人提交，或由窗口工作人员代为提交".into(),
         ));
     }
     let Some(a) = input else {
         return Err(Invalid::one(
             "applicant",
-            "who is applying: kind, name and ID number or credit code",
+            "请填写申请人信息：类型、姓名（名称）以及身份证号码或统一社会信用代码",
         )
         .into());
     };
     let mut inv = Invalid::default();
     let name = a.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
-        inv.push("applicant.name", "a name of 1 to 100 characters");
+        inv.push("applicant.name", "姓名（名称）应为1至100个字");
     }
     let (kind, id) = match a.kind.as_str() {
         "citizen" => (
@@ -132,7 +132,10 @@ fn applicant_for(actor: &Actor, input: Option<ApplicantInput>) -> Result<Applica
             .map(|u| u.as_str().to_string()),
         ),
         _ => {
-            inv.push("applicant.kind", "citizen or enterprise");
+            inv.push(
+                "applicant.kind",
+                "申请人类型应为citizen（个人）或enterprise（企业）",
+            );
             (ApplicantKind::Citizen, None)
         }
     };
@@ -182,7 +185,7 @@ impl App {
             .ok_or_else(|| {
                 AppError::Invalid(Invalid::one(
                     "item",
-                    format!("{code} is not in force today: nothing can be applied for under it"),
+                    format!("事项{code}今日不在实施中，不能申报"),
                 ))
             })?;
         if actor.role == Role::Clerk
@@ -191,9 +194,7 @@ impl App {
                 .as_deref()
                 .is_some_and(|d| d != item.division.as_str())
         {
-            return Err(AppError::Forbidden(
-                "a window files applications for items of its own division".into(),
-            ));
+            return Err(AppError::Forbidden("窗口只能代为申报本区划的事项".into()));
         }
         let workflow = self
             .store
@@ -227,20 +228,6 @@ impl App {
             .store
             .create_case(new, verification_code()?, &actor.tag(), self.now())
             .await?;
-        let case = stored.case;
-        let calendar = self.calendar();
-        Ok(Receipt {
-            number: case.number.to_string(),
-            verification_code: case.code.as_str().to_string(),
-            item: case.item.to_string(),
-            item_name: case.item_name.clone(),
-            department_id: case.department_id,
-            channel: case.channel,
-            received_on: case.received_on,
-            acceptance_due: bianli_domain::cases::clock::acceptance_due(&case, &calendar)?,
-            promised_days: case.limits.promised_days,
-            status_path: format!("/cases/{}?code={}", case.number, case.code.as_str()),
-            ledger_secret: case.ledger_secret.clone(),
-        })
+        super::receipt::receipt_of(&stored.case, &self.calendar())
     }
 }

@@ -60,6 +60,7 @@ impl App {
                         event,
                         cards: std::slice::from_ref(&card),
                         certificate: None,
+                        revoked: None,
                     };
                     match self
                         .store
@@ -137,6 +138,7 @@ impl App {
             event,
             cards: &[],
             certificate: None,
+            revoked: None,
         };
         self.store.save_case(id, revision, change, at).await?;
         Ok(true)

@@ -54,7 +54,7 @@ impl App {
                     Ok(id) => match self.blobs.get(&id).await? {
                         Some(c) => Some(c),
                         None => {
-                            inv.push(field, "no file was uploaded with this id");
+                            inv.push(field, "没有找到以此编号上传的文件");
                             None
                         }
                     },

@@ -25,6 +25,8 @@ pub struct CaseView {
     pub days_left: Option<i64>,
     /// The card the clock shows today, if any.
     pub card: Option<CardKind>,
+    /// 告知承诺: the verification is still open past its due day.
+    pub verification_overdue: bool,
 }
 
 impl CaseView {
@@ -37,6 +39,7 @@ impl CaseView {
             card: clock::card(&case, today, cal, yellow_within())
                 .ok()
                 .flatten(),
+            verification_overdue: case.verification.as_ref().is_some_and(|v| v.overdue(today)),
             case,
         }
     }
@@ -120,7 +123,7 @@ impl App {
                 }));
         if !own && !staff {
             // Said like a missing case, so numbers cannot be probed.
-            return Err(AppError::NotFound(format!("case {number}")));
+            return Err(AppError::NotFound(format!("办件{number}")));
         }
         Ok(CaseView::of(
             stored.case,
@@ -163,8 +166,7 @@ impl App {
 
     /// The case behind a receipt: a wrong code is an unknown case.
     pub(crate) async fn case_by_code(&self, number: &str, code: &str) -> Result<Case> {
-        let not_found =
-            || AppError::NotFound("no case with this number and verification code".into());
+        let not_found = || AppError::NotFound("与该办件编号和查询码相符的办件".into());
         let (Ok(number), Ok(code)) = (CaseNumber::parse(number), VerificationCode::parse(code))
         else {
             return Err(not_found());
@@ -188,9 +190,7 @@ impl App {
     /// waiting at a step of their role.
     pub async fn queue(&self, actor: &Actor) -> Result<Vec<QueueEntry>> {
         let Some(department_id) = actor.department_id.filter(|_| actor.role.is_staff()) else {
-            return Err(AppError::Forbidden(
-                "work queues are for department staff".into(),
-            ));
+            return Err(AppError::Forbidden("待办队列仅供部门工作人员使用".into()));
         };
         let stages = match actor.role {
             Role::Clerk => vec!["submitted", "decided"],

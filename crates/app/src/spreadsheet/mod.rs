@@ -60,7 +60,7 @@ const fn number_column(heading: &'static str, field: &'static str) -> Column {
 
 /// The columns, in the order export writes them. Import finds them by
 /// heading, in any order.
-pub const COLUMNS: [Column; 18] = [
+pub const COLUMNS: [Column; 19] = [
     text_column("事项编码", "code", 17.0),
     text_column("事项名称", "name", 30.0),
     text_column("俗称", "aliases", 20.0),
@@ -79,6 +79,7 @@ pub const COLUMNS: [Column; 18] = [
     text_column("前置条件", "prerequisites", 20.0),
     text_column("后置事项", "post_links", 20.0),
     text_column("全链条", "chain_group", 14.0),
+    text_column("告知承诺", "commitment_allowed", 10.0),
 ];
 
 /// `COLUMNS` by name, so that reading a row says which column it means.
@@ -102,6 +103,7 @@ enum Col {
     Prerequisites,
     PostLinks,
     ChainGroup,
+    Commitment,
 }
 
 impl Col {
@@ -152,6 +154,7 @@ impl Column {
             "prerequisites" => "办理前须先取得的审批，多个用“、”分隔。".into(),
             "post_links" => "办结后接着办理的事项（先照后证），多个用“、”分隔。".into(),
             "chain_group" => "一起办理的事项共用的链条名称，如 开办餐饮店。".into(),
+            "commitment_allowed" => "实行告知承诺制的填“是”，否则留空或填“否”；只适用于行政许可和行政确认事项。".into(),
             _ => String::new(),
         }
     }
@@ -285,12 +288,12 @@ fn parse_material(s: &str) -> std::result::Result<Material, String> {
     let parts: Vec<&str> = s.split('|').map(str::trim).collect();
     let name = parts.first().copied().unwrap_or_default();
     if name.is_empty() {
-        return Err(format!("`{s}`: a material starts with its name"));
+        return Err(format!("“{s}”：材料应以材料名称开头"));
     }
     let required = match parts.get(1).copied().unwrap_or("必要") {
         "必要" | "" => true,
         "非必要" => false,
-        other => return Err(format!("`{other}` is neither 必要 nor 非必要")),
+        other => return Err(format!("“{other}”应为“必要”或“非必要”")),
     };
     let form = match parts.get(2).copied().unwrap_or_default() {
         "" => MaterialForm::Original,
@@ -298,18 +301,18 @@ fn parse_material(s: &str) -> std::result::Result<Material, String> {
             Some(f) => f,
             None => {
                 let forms: Vec<&str> = MaterialForm::ALL.iter().map(|f| f.zh()).collect();
-                return Err(format!("`{other}` is not one of {}", forms.join(", ")));
+                return Err(format!("“{other}”应为以下之一：{}", forms.join("、")));
             }
         },
     };
     let may_defer = match parts.get(3).copied() {
         None | Some("") => false,
         Some("容缺") => true,
-        Some(other) => return Err(format!("`{other}`: the fourth part is 容缺 or nothing")),
+        Some(other) => return Err(format!("“{other}”：第四部分只能填“容缺”或留空")),
     };
     if parts.len() > 4 {
         return Err(format!(
-            "`{s}`: a material has at most four parts; separate materials with ；"
+            "“{s}”：每项材料最多四部分，多项材料之间请用“；”分隔"
         ));
     }
     Ok(Material {
@@ -363,6 +366,7 @@ fn cells(item: &Item, department: &str) -> [Cell; COLUMNS.len()] {
         list(&item.prerequisites),
         list(&item.post_links),
         Cell::text(item.chain_group.clone().unwrap_or_default()),
+        Cell::text(if item.commitment_allowed { "是" } else { "" }.to_string()),
     ]
 }
 
@@ -382,24 +386,21 @@ fn heading_key(s: &str) -> String {
 
 /// Finds the heading row, the first row naming any column (a title above it
 /// is skipped), and where each column is in the file.
-fn locate(
-    rows: &[RawRow],
-    word: &str,
-) -> std::result::Result<(usize, [usize; COLUMNS.len()]), Invalid> {
+fn locate(rows: &[RawRow]) -> std::result::Result<(usize, [usize; COLUMNS.len()]), Invalid> {
     let key = |c: &std::result::Result<String, String>| c.as_ref().map(|s| heading_key(s)).ok();
     let wanted: Vec<String> = COLUMNS.iter().map(|c| heading_key(c.heading)).collect();
     let all = COLUMNS
         .iter()
         .map(|c| c.heading)
         .collect::<Vec<_>>()
-        .join(", ");
+        .join("、");
     let Some(top) = rows
         .iter()
         .position(|r| r.cells.iter().filter_map(key).any(|k| wanted.contains(&k)))
     else {
         return Err(Invalid::one(
             "file",
-            format!("no row of headings; the first row names the columns {all}"),
+            format!("没有找到表头行，第一行应列出各列名称：{all}"),
         ));
     };
     let heading_row = &rows[top];
@@ -420,7 +421,7 @@ fn locate(
             _ => problems.push(
                 "file",
                 format!(
-                    "{word} {}: the heading {} is there {} times",
+                    "第{}行：表头“{}”出现了{}次",
                     heading_row.line,
                     column.heading,
                     found.len()
@@ -432,9 +433,9 @@ fn locate(
         problems.push(
             "file",
             format!(
-                "{word} {} has no heading {}; the columns are {all}",
+                "第{}行缺少表头：{}；应有的列为：{all}",
                 heading_row.line,
-                missing.join(", ")
+                missing.join("、")
             ),
         );
     }
@@ -498,7 +499,7 @@ impl RowReader<'_> {
         }
         let n = whole_number(&s);
         if n.is_none() {
-            self.bad(col, format!("`{s}` is not a whole number"));
+            self.bad(col, format!("“{s}”不是整数"));
         }
         n
     }
@@ -508,14 +509,11 @@ impl RowReader<'_> {
         let department_id = match departments.get(&department) {
             Some(id) => *id,
             None if department.is_empty() => {
-                self.bad(Col::Department, "name the implementing department".into());
+                self.bad(Col::Department, "请填写实施部门".into());
                 0
             }
             None => {
-                self.bad(
-                    Col::Department,
-                    format!("`{department}` is not a department of the list"),
-                );
+                self.bad(Col::Department, format!("“{department}”不在部门名单中"));
                 0
             }
         };
@@ -545,6 +543,18 @@ impl RowReader<'_> {
             prerequisites: self.list(Col::Prerequisites),
             post_links: self.list(Col::PostLinks),
             chain_group: self.optional(Col::ChainGroup),
+            commitment_allowed: self.yes_no(Col::Commitment),
+        }
+    }
+
+    fn yes_no(&mut self, col: Col) -> bool {
+        match self.text(col).as_str() {
+            "是" => true,
+            "" | "否" => false,
+            other => {
+                self.bad(col, format!("“{other}”应填“是”或“否”（留空视为否）"));
+                false
+            }
         }
     }
 
@@ -591,11 +601,9 @@ fn is_blank(row: &RawRow) -> bool {
 /// Every row below the headings as an item, or every problem in the file.
 fn items(
     rows: &[RawRow],
-    format: Format,
     departments: &HashMap<String, i64>,
 ) -> Result<std::result::Result<Vec<Item>, Vec<RowError>>> {
-    let word = format.row_word();
-    let (top, at) = locate(rows, word)?;
+    let (top, at) = locate(rows)?;
     let mut errors = Vec::new();
     let mut items: Vec<(usize, Item)> = Vec::new();
     for row in rows[top + 1..].iter().filter(|r| !is_blank(r)) {
@@ -615,7 +623,7 @@ fn items(
             errors.push(RowError {
                 line: *line,
                 column: Col::Code.column().heading.to_string(),
-                reason: format!("{} is also on {word} {first}", item.code),
+                reason: format!("事项{}与第{first}行重复", item.code),
             });
         }
     }
@@ -623,7 +631,7 @@ fn items(
         errors.push(RowError {
             line: rows[top].line,
             column: String::new(),
-            reason: "no items below the headings".into(),
+            reason: "表头下没有事项".into(),
         });
     }
     if errors.is_empty() {
@@ -713,7 +721,7 @@ impl App {
             .into_iter()
             .map(|d| (d.name, d.id))
             .collect();
-        let items = match items(&rows, format, &departments)? {
+        let items = match items(&rows, &departments)? {
             Ok(items) => items,
             Err(errors) => return Ok(ImportOutcome::Rejected(errors)),
         };
@@ -784,7 +792,32 @@ mod tests {
             "",
             "",
             "开办餐饮店",
+            "是",
         ]
+    }
+
+    #[test]
+    fn the_commitment_column_reads_yes_or_no() {
+        let rows = [row(1, &headings()), row(2, &licence())];
+        let got = items(&rows, &departments()).expect("read").expect("valid");
+        assert!(got[0].commitment_allowed);
+        let mut no = licence();
+        no[18] = "否";
+        let got = items(&[row(1, &headings()), row(2, &no)], &departments())
+            .expect("read")
+            .expect("valid");
+        assert!(!got[0].commitment_allowed);
+        let mut bad = licence();
+        bad[18] = "也许";
+        let mut penalty = licence();
+        penalty[0] = "430100-0200001";
+        penalty[3] = "行政处罚";
+        let rows = [row(1, &headings()), row(2, &bad), row(3, &penalty)];
+        let errors = items(&rows, &departments())
+            .expect("read")
+            .expect_err("bad");
+        let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(at, [(2, "告知承诺"), (3, "告知承诺")], "{errors:?}");
     }
 
     #[test]
@@ -794,16 +827,12 @@ mod tests {
         }
         let item = ItemInput {
             department_id: 7,
-            ..items(
-                &[row(1, &headings()), row(2, &licence())],
-                Format::Csv,
-                &departments(),
-            )
-            .ok()
-            .and_then(Result::ok)
-            .and_then(|v| v.into_iter().next())
-            .map(|i| ItemInput::from(&i))
-            .expect("the licence reads")
+            ..items(&[row(1, &headings()), row(2, &licence())], &departments())
+                .ok()
+                .and_then(Result::ok)
+                .and_then(|v| v.into_iter().next())
+                .map(|i| ItemInput::from(&i))
+                .expect("the licence reads")
         }
         .parse()
         .expect("item");
@@ -821,7 +850,7 @@ mod tests {
     fn columns_are_found_by_heading_below_a_title_in_any_order() {
         let mut heads = headings();
         heads.reverse();
-        heads[4] = " 收费（分） ";
+        heads[5] = " 收费（分） ";
         heads.push("备注");
         let mut cells = licence();
         cells.reverse();
@@ -832,7 +861,7 @@ mod tests {
             row(4, &cells),
             row(5, &["", " "]),
         ];
-        let items = items(&rows, Format::Xlsx, &departments())
+        let items = items(&rows, &departments())
             .expect("headings found")
             .expect("no bad rows");
         assert_eq!(items.len(), 1);
@@ -851,17 +880,17 @@ mod tests {
         let mut heads = headings();
         heads[2] = "别名";
         heads[17] = "事项名称";
-        let err = items(&[row(1, &heads)], Format::Csv, &departments()).expect_err("refused");
+        let err = items(&[row(1, &heads)], &departments()).expect_err("refused");
         let AppError::Invalid(inv) = err else {
             panic!("{err:?}")
         };
         let said: Vec<&str> = inv.0.iter().map(|e| e.reason.as_str()).collect();
         assert!(
-            said.iter().any(|r| r.contains("事项名称 is there 2 times")),
+            said.iter().any(|r| r.contains("表头“事项名称”出现了2次")),
             "{said:?}"
         );
-        assert!(said.iter().any(|r| r.contains("俗称, 全链条")), "{said:?}");
-        assert!(items(&[row(1, &["名称"])], Format::Csv, &departments()).is_err());
+        assert!(said.iter().any(|r| r.contains("俗称、全链条")), "{said:?}");
+        assert!(items(&[row(1, &["名称"])], &departments()).is_err());
     }
 
     #[test]
@@ -878,7 +907,7 @@ mod tests {
             row(3, &licence()),
             row(4, &twice),
         ];
-        let errors = items(&rows, Format::Xlsx, &departments())
+        let errors = items(&rows, &departments())
             .expect("headings found")
             .expect_err("rejected");
         let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
@@ -892,7 +921,7 @@ mod tests {
             ],
             "{errors:?}"
         );
-        assert!(errors[3].reason.contains("also on row 3"), "{errors:?}");
+        assert!(errors[3].reason.contains("与第3行重复"), "{errors:?}");
     }
 
     #[test]

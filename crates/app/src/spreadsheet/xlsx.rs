@@ -84,7 +84,7 @@ impl Sink for Writer {
             .map_err(|e| match e {
                 XlsxError::RowColumnLimitError => AppError::Invalid(Invalid::one(
                     "division",
-                    "more items than an Excel sheet has rows; export one division at a time",
+                    "事项数量超过Excel工作表的最大行数，请按区划分别导出",
                 )),
                 e => failed(e),
             })?;
@@ -136,9 +136,9 @@ fn cell_text(cell: &Data) -> std::result::Result<String, String> {
         Data::Float(f) => Ok(f.to_string()),
         Data::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
         Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Err(format!(
-            "the cell is a date or time ({cell}); format it as text or a number and type it again"
+            "该单元格是日期或时间格式（{cell}），请将单元格格式设为文本或数字后重新填写"
         )),
-        Data::Error(e) => Err(format!("the cell holds the Excel error {e}")),
+        Data::Error(e) => Err(format!("该单元格含有Excel错误值{e}")),
     }
 }
 
@@ -147,7 +147,7 @@ pub(super) fn read(data: &[u8]) -> std::result::Result<Vec<RawRow>, Invalid> {
     let mut book = Xlsx::new(Cursor::new(data)).map_err(|e| {
         Invalid::one(
             "file",
-            format!("not an Excel workbook (.xlsx): {e}; an old .xls must be saved as .xlsx"),
+            format!("不是有效的Excel工作簿（.xlsx）：{e}；旧版.xls文件请另存为.xlsx"),
         )
     })?;
     let sheets = book.sheets_metadata();
@@ -156,10 +156,10 @@ pub(super) fn read(data: &[u8]) -> std::result::Result<Vec<RawRow>, Invalid> {
         .find(|s| s.name == SHEET)
         .or_else(|| sheets.iter().find(|s| s.typ == SheetType::WorkSheet))
         .map(|s| s.name.clone())
-        .ok_or_else(|| Invalid::one("file", "the workbook has no worksheet"))?;
+        .ok_or_else(|| Invalid::one("file", "工作簿中没有工作表"))?;
     let range = book
         .worksheet_range(&name)
-        .map_err(|e| Invalid::one("file", format!("sheet {name} cannot be read: {e}")))?;
+        .map_err(|e| Invalid::one("file", format!("无法读取工作表“{name}”：{e}")))?;
     // The range starts at the first cell in use, not at A1.
     let Some((top, _)) = range.start() else {
         return Ok(Vec::new());
@@ -286,7 +286,7 @@ mod tests {
         let rows = read(&data).expect("read");
         let cells = &rows[0].cells;
         assert!(
-            cells[0].as_ref().is_err_and(|e| e.contains("date")),
+            cells[0].as_ref().is_err_and(|e| e.contains("日期")),
             "{cells:?}"
         );
         assert!(

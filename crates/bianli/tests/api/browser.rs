@@ -198,3 +198,182 @@ async fn a_department_admin_adds_a_new_item_by_decree() {
     assert!(page.contains("小餐饮店登记") && page.contains("营业执照"));
     c.close().await.expect("close");
 }
+
+/// Waits for an element as long as a loaded machine may need: pages here
+/// render in milliseconds, but a CI box running the whole suite on two
+/// cores can take seconds to answer.
+async fn wait_for(c: &fantoccini::Client, what: Locator<'_>) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(90))
+        .for_element(what)
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {what:?}: {e}"))
+}
+
+/// Signs in on the login page the browser was sent to.
+async fn sign_in_as(c: &fantoccini::Client, user: &str) {
+    wait_for(c, Locator::Css("#username")).await;
+    fill(c, "#username", user).await;
+    fill(c, "#password", "bianli-demo").await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+}
+
+/// As another person: the session cookie goes, and the page asks to sign in.
+async fn switch_to(c: &fantoccini::Client, url: &str, user: &str) {
+    c.delete_all_cookies().await.expect("sign out");
+    c.goto(url).await.expect("a page behind sign-in");
+    sign_in_as(c, user).await;
+}
+
+/// Presses the button of the case page's form for `action`, first typing
+/// `text` into its text box when it has one.
+async fn act_on_case(c: &fantoccini::Client, action: &str, text: Option<&str>) {
+    let form = format!("//form[input[@name='action' and @value='{action}']]");
+    wait_for(c, Locator::XPath(&form)).await;
+    if let Some(text) = text {
+        c.find(Locator::XPath(&format!("{form}//textarea")))
+            .await
+            .expect("the action's text box")
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+    c.find(Locator::XPath(&format!("{form}//button")))
+        .await
+        .expect("the action's button")
+        .click()
+        .await
+        .expect("press");
+}
+
+/// Small but real material files, as a scanner or a phone would give them.
+fn material_files(dir: &std::path::Path) -> (String, String) {
+    std::fs::create_dir_all(dir).expect("a scratch folder");
+    let pdf = dir.join("营业执照.pdf");
+    std::fs::write(&pdf, crate::cases::pdf("营业执照")).expect("write the PDF");
+    let png = dir.join("场所照片.png");
+    image::GrayImage::from_pixel(32, 32, image::Luma([200u8]))
+        .save(&png)
+        .expect("write the PNG");
+    (pdf.display().to_string(), png.display().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_applies_online_and_verifies_the_licence() {
+    let t = spawn_app(Db::Sqlite).await;
+    crate::cases::at(&t, "2026-11-02");
+    let item = crate::cases::food_licence(&t).await;
+    let code = item["code"].as_str().expect("code").to_string();
+    let materials = item["materials"].as_array().expect("materials").len();
+    let dir = std::env::temp_dir().join(format!("bianli-browser-files-{}", free_port()));
+    let (pdf, png) = material_files(&dir);
+    let (c, _driver) = browser().await;
+
+    // The guide's 在线申办 asks to sign in, then comes back to the wizard.
+    c.goto(&format!("{}/items/{code}", t.url))
+        .await
+        .expect("the guide");
+    wait_for(&c, Locator::Css("a[href^='/cases/new?item=']"))
+        .await
+        .click()
+        .await
+        .expect("open the wizard");
+    sign_in_as(&c, "citizen").await;
+    wait_for(&c, Locator::Css("#f-phone")).await;
+    fill(&c, "#f-phone", "13800138000").await;
+    fill(&c, "#f-address", "长沙市芙蓉区五一大道1号").await;
+    for i in 0..materials {
+        // Several files go into one input as lines.
+        let paths = if i == 0 {
+            format!("{pdf}\n{png}")
+        } else {
+            pdf.clone()
+        };
+        fill(&c, &format!("#f-m{i}"), &paths).await;
+    }
+    save_screenshot(&c, "apply.png").await;
+    click(&c, "form[action='/cases'] button[type=submit]").await;
+    let number = wait_for(&c, Locator::Css("#receipt-number"))
+        .await
+        .text()
+        .await
+        .expect("the case number");
+    let vcode = c
+        .find(Locator::Css("#receipt-code"))
+        .await
+        .expect("the verification code")
+        .text()
+        .await
+        .expect("its text");
+    assert!(number.starts_with("430100-20261102-"), "{number}");
+    assert_eq!(vcode.len(), 8, "{vcode}");
+    save_screenshot(&c, "receipt.png").await;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // The window accepts from its desk.
+    switch_to(&c, &format!("{}/cases", t.url), "clerk").await;
+    wait_for(&c, Locator::Css(&format!("a[href='/cases/{number}']")))
+        .await
+        .click()
+        .await
+        .expect("open the case");
+    save_screenshot(&c, "case-desk.png").await;
+    act_on_case(&c, "accept", None).await;
+    wait_for(
+        &c,
+        Locator::XPath("//dd[starts-with(normalize-space(.), '办理中')]"),
+    )
+    .await;
+
+    // The reviewer passes it, the approver approves, the window delivers.
+    let case_url = format!("{}/cases/{number}", t.url);
+    switch_to(&c, &case_url, "reviewer").await;
+    act_on_case(&c, "pass", Some("材料齐全，现场核查合格")).await;
+    wait_for(
+        &c,
+        Locator::XPath("//ol[@class='timeline']/li[contains(., '审查通过')]"),
+    )
+    .await;
+    switch_to(&c, &case_url, "approver").await;
+    act_on_case(&c, "approve", Some("准予许可")).await;
+    wait_for(
+        &c,
+        Locator::XPath("//dd[starts-with(normalize-space(.), '已决定')]"),
+    )
+    .await;
+    switch_to(&c, &case_url, "clerk").await;
+    act_on_case(&c, "deliver", None).await;
+    wait_for(
+        &c,
+        Locator::XPath("//dd[starts-with(normalize-space(.), '已办结')]"),
+    )
+    .await;
+
+    // The citizen opens the case, rates it, and takes the licence.
+    switch_to(&c, &case_url, "citizen").await;
+    let licence = wait_for(&c, Locator::Css("#licence-pdf"))
+        .await
+        .attr("href")
+        .await
+        .expect("the link")
+        .expect("an href");
+    click(&c, "input[name=score][value='5']").await;
+    click(&c, "form[action$='/rating'] button[type=submit]").await;
+    wait_for(&c, Locator::XPath("//section//p[contains(., '已评价')]")).await;
+    save_screenshot(&c, "case.png").await;
+    let (text, url) = crate::papers::read_pdf(&t, &licence).await;
+    assert!(text.contains("食品经营许可证"), "{text}");
+    let cert = licence
+        .strip_prefix("/certificates/")
+        .and_then(|s| s.strip_suffix("/pdf"))
+        .expect("/certificates/{number}/pdf");
+    assert_eq!(url, format!("{}/certificates/{cert}", t.url));
+
+    // What the QR code opens says the licence is valid.
+    c.goto(&url).await.expect("the verification page");
+    wait_for(&c, Locator::Css("strong.validity-valid")).await;
+    let page = c.source().await.expect("page");
+    assert!(page.contains("有效") && page.contains(cert), "{page}");
+    save_screenshot(&c, "certificate.png").await;
+    c.close().await.expect("close");
+}

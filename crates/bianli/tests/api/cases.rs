@@ -10,7 +10,7 @@ use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
 use crate::papers::read_pdf;
 
 /// A minimal but complete PDF: what a scanner would hand an applicant.
-fn pdf(text: &str) -> Vec<u8> {
+pub(crate) fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% {text}\ntrailer<</Root 1 0 R>>\n%%EOF\n")
         .into_bytes()
 }
@@ -88,7 +88,7 @@ fn form() -> Value {
 
 /// The window files a citizen's application at the hall (paper, no
 /// uploads); the new case's number.
-async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
+pub(crate) async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
     let r = t
         .post(
             "/api/v1/cases",
@@ -105,7 +105,12 @@ async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> Str
     body["number"].as_str().expect("number").to_string()
 }
 
-async fn act(t: &TestApp, token: &str, number: &str, action: Value) -> reqwest::Response {
+pub(crate) async fn act(
+    t: &TestApp,
+    token: &str,
+    number: &str,
+    action: Value,
+) -> reqwest::Response {
     t.post(
         &format!("/api/v1/cases/{number}/actions"),
         Some(token),
@@ -463,7 +468,7 @@ both_dbs!(
 
 /// The supervisor's deadline scan, signed in afresh (the clock may have
 /// moved past yesterday's session).
-async fn scan(t: &TestApp) -> Value {
+pub(crate) async fn scan(t: &TestApp) -> Value {
     let supervisor = t.login("supervisor").await;
     let r = t
         .post(
@@ -655,7 +660,7 @@ both_dbs!(
 
 /// A browser's session on the pages: its cookie and the CSRF token its
 /// forms carry.
-async fn page_session(t: &TestApp, user: &str) -> (reqwest::Client, String, String) {
+pub(crate) async fn page_session(t: &TestApp, user: &str) -> (reqwest::Client, String, String) {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

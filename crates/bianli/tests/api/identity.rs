@@ -96,7 +96,7 @@ async fn bad_identifiers_are_refused_and_change_nothing(db: Db) {
         .await;
     let p = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "id_number").await;
     assert!(
-        p["detail"].as_str().is_some_and(|d| d.contains("check")),
+        p["detail"].as_str().is_some_and(|d| d.contains("校验位")),
         "{p}"
     );
 

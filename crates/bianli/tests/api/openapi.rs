@@ -14,7 +14,7 @@ use crate::helpers::{Db, spawn_app};
 /// Every route under /api/v1, written out here rather than read from the
 /// router: a route added without documentation, or documented and not
 /// served, fails `every_route_is_documented_and_served`.
-const ROUTES: [(&str, &str); 51] = [
+const ROUTES: [(&str, &str); 59] = [
     ("GET", "/calendar/add-workdays"),
     ("GET", "/calendar/workdays-between"),
     ("GET", "/calendar/years"),
@@ -65,6 +65,14 @@ const ROUTES: [(&str, &str); 51] = [
     ("GET", "/ledger/key"),
     ("GET", "/ledger/proof/consistency"),
     ("GET", "/ledger/proof/inclusion"),
+    ("GET", "/oversight/province"),
+    ("GET", "/oversight/divisions/{code}"),
+    ("GET", "/oversight/departments/{id}"),
+    ("GET", "/oversight/trends"),
+    ("GET", "/oversight/people"),
+    ("GET", "/oversight/cards"),
+    ("GET", "/oversight/cards/{number}/{step}/{kind}"),
+    ("POST", "/oversight/cards/{number}/{step}/{kind}"),
     ("GET", "/openapi.json"),
 ];
 

@@ -199,7 +199,7 @@ async fn an_xlsx_with_bad_rows_writes_nothing_and_names_each(db: Db) {
     rows[3][4] = Data::String("不存在的局".into());
     rows[3][7] = Data::Float(2.5);
     // Rows a department left empty below the list.
-    rows.push(vec![Data::String(String::new()); 18]);
+    rows.push(vec![Data::String(String::new()); 19]);
     rows.push(vec![Data::String("  ".into())]);
     let before = t.event_count().await;
     let outcome = t
@@ -247,12 +247,12 @@ async fn an_xlsx_typed_by_hand_is_read_by_its_headings(db: Db) {
         r.reverse();
         r.push(Data::String(if i == 0 { "备注" } else { "" }.into()));
         if i > 0 {
-            r[17 - 5] = Data::Float(430102.0);
-            r[17 - 10] = Data::Float(1.0);
+            r[18 - 5] = Data::Float(430102.0);
+            r[18 - 10] = Data::Float(1.0);
         }
         typed.push(r);
     }
-    typed[2][17 - 13] = Data::String("收费（分）".into());
+    typed[2][18 - 13] = Data::String("收费（分）".into());
     let outcome = t
         .app
         .import(
@@ -289,7 +289,7 @@ async fn an_xlsx_typed_by_hand_is_read_by_its_headings(db: Db) {
             panic!("not a validation error: {err:?}")
         };
         assert_eq!(inv.0[0].field, "file");
-        assert!(inv.0[0].reason.contains("not an Excel workbook"), "{inv:?}");
+        assert!(inv.0[0].reason.contains("不是有效的Excel工作簿"), "{inv:?}");
     }
     assert_eq!(t.event_count().await, before);
 }

@@ -19,13 +19,20 @@ impl DayKind {
         }
     }
 
+    pub fn zh(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "节假日",
+            DayKind::Workday => "调休上班日",
+        }
+    }
+
     pub fn parse(s: &str) -> Result<DayKind, Invalid> {
         match s.trim() {
             "holiday" => Ok(DayKind::Holiday),
             "workday" => Ok(DayKind::Workday),
             other => Err(Invalid::one(
                 "kind",
-                format!("`{other}` is not a kind: holiday or workday"),
+                format!("日期类型“{other}”无法识别，应为holiday（节假日）或workday（调休上班）"),
             )),
         }
     }

@@ -23,7 +23,7 @@ const EVERY_YEAR: [(u32, u32, &str); 2] = [(1, 1, "元旦"), (10, 1, "国庆节"
 pub fn parse_rows(records: &[(usize, Vec<String>)]) -> Result<Vec<SpecialDay>, Invalid> {
     let mut inv = Invalid::default();
     let Some(((head_line, heading), rows)) = records.split_first() else {
-        return Err(Invalid::one("file", "the file is empty"));
+        return Err(Invalid::one("file", "文件为空"));
     };
     let names: Vec<&str> = heading
         .iter()
@@ -33,7 +33,7 @@ pub fn parse_rows(records: &[(usize, Vec<String>)]) -> Result<Vec<SpecialDay>, I
         return Err(Invalid::one(
             format!("line {head_line}"),
             format!(
-                "the heading must be `{}`, not `{}`",
+                "表头应为“{}”，而不是“{}”",
                 COLUMNS.join(","),
                 names.join(",")
             ),
@@ -49,14 +49,14 @@ pub fn parse_rows(records: &[(usize, Vec<String>)]) -> Result<Vec<SpecialDay>, I
             match seen.get(&day.date) {
                 Some((first, kind)) if *kind == day.kind => inv.push(
                     format!("line {line}: date"),
-                    format!("{} is listed twice (first on line {first})", day.date),
+                    format!("{}重复列出（首次出现在第{first}行）", day.date),
                 ),
                 Some((first, kind)) => inv.push(
                     format!("line {line}: kind"),
                     format!(
-                        "{} is a {} on line {first}; a date is a holiday or a workday, not both",
+                        "{}在第{first}行已列为{}；同一天不能既是节假日又是调休上班日",
                         day.date,
-                        kind.as_str()
+                        kind.zh()
                     ),
                 ),
                 None => {
@@ -67,7 +67,7 @@ pub fn parse_rows(records: &[(usize, Vec<String>)]) -> Result<Vec<SpecialDay>, I
         }
     }
     if days.is_empty() && inv.0.is_empty() {
-        inv.push("file", "the file has a heading but no rows");
+        inv.push("file", "文件只有表头，没有数据行");
     }
     for year in years_of(&days) {
         for (month, day, name) in EVERY_YEAR {
@@ -78,9 +78,8 @@ pub fn parse_rows(records: &[(usize, Vec<String>)]) -> Result<Vec<SpecialDay>, I
                 inv.push(
                     format!("year {year}"),
                     format!(
-                        "{year} is only partly listed: {year}-{month:02}-{day:02} ({name}) is \
-                         not a holiday in the file; a file replaces the whole of each year it \
-                         lists, so list every row of {year}"
+                        "{year}年的数据不完整：文件中{year}-{month:02}-{day:02}（{name}）不是节假日；\
+                         文件会整体替换其中各年份的数据，请列出{year}年的全部行"
                     ),
                 );
             }
@@ -99,7 +98,7 @@ fn row(line: usize, cells: &[String], inv: &mut Invalid) -> Option<SpecialDay> {
         inv.push(
             format!("line {line}"),
             format!(
-                "{} cells; a row has {} ({})",
+                "本行有{}列，应为{}列（{}）",
                 cells.len(),
                 COLUMNS.len(),
                 COLUMNS.join(",")
@@ -114,7 +113,7 @@ fn row(line: usize, cells: &[String], inv: &mut Invalid) -> Option<SpecialDay> {
         Err(_) => {
             inv.push(
                 at("date"),
-                format!("`{}` is not a date (YYYY-MM-DD)", text(0)),
+                format!("“{}”不是有效日期，格式应为YYYY-MM-DD", text(0)),
             );
             None
         }
@@ -130,7 +129,7 @@ fn row(line: usize, cells: &[String], inv: &mut Invalid) -> Option<SpecialDay> {
     let mut names = BTreeMap::new();
     for (i, column) in [(2, "name"), (3, "name_zh")] {
         if text(i).is_empty() {
-            inv.push(at(column), "empty: name the festival");
+            inv.push(at(column), "不能为空，请填写节日名称");
         } else {
             names.insert(column, text(i).to_string());
         }
@@ -140,8 +139,16 @@ fn row(line: usize, cells: &[String], inv: &mut Invalid) -> Option<SpecialDay> {
         inv.push(
             at("kind"),
             format!(
-                "{date} is a {}; an adjusted workday (调休上班) is a Saturday or Sunday",
-                date.weekday()
+                "{date}是{}；调休上班日只能是星期六或星期日",
+                [
+                    "星期一",
+                    "星期二",
+                    "星期三",
+                    "星期四",
+                    "星期五",
+                    "星期六",
+                    "星期日"
+                ][date.weekday().num_days_from_monday() as usize]
             ),
         );
         return None;

@@ -35,17 +35,14 @@ impl WorkCalendar {
             NaiveDate::from_ymd_opt(lo, 1, 1),
             NaiveDate::from_ymd_opt(hi, 12, 31),
         ) else {
-            return Err(Invalid::one(
-                "year",
-                format!("{lo}–{hi} is not a range of years"),
-            ));
+            return Err(Invalid::one("year", format!("{lo}–{hi}不是有效的年份范围")));
         };
         let len = (end - first).num_days() as usize + 1;
         let mut kind: Vec<Option<DayKind>> = vec![None; len];
         let mut inv = Invalid::default();
         for d in days {
             if !years.contains(&d.date.year()) {
-                inv.push("date", format!("{} is not in a loaded year", d.date));
+                inv.push("date", format!("{}不在已载入的年份内", d.date));
                 continue;
             }
             kind[(d.date - first).num_days() as usize] = Some(d.kind);
@@ -128,8 +125,7 @@ impl WorkCalendar {
             Invalid::one(
                 "days",
                 format!(
-                    "{n} working days after {from} end past the loaded calendar ({}); load \
-                     the next year's holidays first",
+                    "{from}后第{n}个工作日超出了已载入的日历（{}）；请先载入下一年度的节假日安排",
                     self.describe_years()
                 ),
             )
@@ -220,8 +216,7 @@ impl WorkCalendar {
             _ => Err(Invalid::one(
                 field,
                 format!(
-                    "{date} is outside the loaded calendar ({}); its holidays are not known, \
-                     so working days cannot be counted there",
+                    "{date}不在已载入的日历范围内（{}），该年度节假日安排未知，无法计算工作日",
                     self.describe_years()
                 ),
             )),
@@ -236,7 +231,7 @@ impl WorkCalendar {
             Some(gap) => Err(Invalid::one(
                 field,
                 format!(
-                    "{a} to {b} crosses {gap}, which is not in the loaded calendar ({})",
+                    "{a}至{b}跨越{gap}年，该年度不在已载入的日历范围内（{}）",
                     self.describe_years()
                 ),
             )),

@@ -321,6 +321,10 @@ pub struct Case {
     /// 告知承诺: accepted on the applicant's written commitment.
     #[serde(default)]
     pub commitment: bool,
+    /// The signed commitment and its verification (事后核查), on a case
+    /// accepted on commitment.
+    #[serde(default)]
+    pub verification: Option<super::commitment::Verification>,
     pub dues: Option<Dues>,
     #[serde(default)]
     pub suspensions: Vec<Suspension>,

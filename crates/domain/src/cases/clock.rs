@@ -18,7 +18,7 @@ pub const ACCEPTANCE_DAYS: u32 = 5;
 pub const EXTENSION_DAYS: u16 = 10;
 
 fn beyond(field: &str) -> Invalid {
-    Invalid::one(field, "the date is too far out to count working days to")
+    Invalid::one(field, "日期过远，无法计算工作日")
 }
 
 /// Working days a suspension stopped the clock: those in (from, to], so the

@@ -7,6 +7,7 @@ pub mod appointment;
 mod case;
 mod certificate;
 pub mod clock;
+mod commitment;
 mod error;
 mod number;
 mod rating;
@@ -22,6 +23,7 @@ pub use case::{
 };
 pub use certificate::{Certificate, Validity};
 pub use clock::CardKind;
+pub use commitment::{VERIFICATION_DAYS, Verification, VerificationResult};
 pub use error::CaseError;
 pub use number::{CaseNumber, VerificationCode};
 pub use rating::{COMMENT_MAX_CHARS, FOLLOW_UP_WORKDAYS, FollowUp, Rating, Score};

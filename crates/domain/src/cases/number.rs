@@ -26,7 +26,7 @@ impl CaseNumber {
         if serial == 0 || serial > MAX_SERIAL {
             return Err(Invalid::one(
                 "number",
-                format!("{division} has used up its {MAX_SERIAL} case numbers for {day}"),
+                format!("区划{division}在{day}的{MAX_SERIAL}个办件编号已用完"),
             ));
         }
         Ok(Self(format!(
@@ -39,7 +39,7 @@ impl CaseNumber {
         let bad = || {
             Invalid::one(
                 "number",
-                "a case number looks like 430100-20261126-000123 (division, date, serial)",
+                "办件编号格式应为“区划代码-日期-顺序号”，如430100-20261126-000123",
             )
         };
         let s = s.trim();
@@ -122,10 +122,7 @@ impl VerificationCode {
         if code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b)) {
             Ok(Self(code))
         } else {
-            Err(Invalid::one(
-                "code",
-                "the verification code is the 8 letters and digits on the receipt",
-            ))
+            Err(Invalid::one("code", "查询码为回执上的8位字母和数字"))
         }
     }
 

@@ -28,10 +28,7 @@ impl Score {
     pub fn parse(v: i64) -> Result<Score, Invalid> {
         match u8::try_from(v) {
             Ok(n @ 1..=5) => Ok(Score(n)),
-            _ => Err(Invalid::one(
-                "score",
-                "a score is a whole number from 1 to 5",
-            )),
+            _ => Err(Invalid::one("score", "评分应为1至5的整数")),
         }
     }
 
@@ -94,13 +91,12 @@ impl Rating {
     ) -> Result<Rating, CaseError> {
         if case.applicant.account_id != Some(who.account_id) {
             return Err(CaseError::Forbidden(
-                "only the applicant rates the service of their case".into(),
+                "只有申请人本人可以评价本办件的服务".into(),
             ));
         }
         if !matches!(case.stage, Stage::Decided | Stage::Closed) {
             return Err(CaseError::State(format!(
-                "a case is rated once it has a result; this one is {} ({})",
-                case.stage.as_str(),
+                "办件有办理结果后才能评价，该办件当前处于“{}”",
                 case.stage.zh()
             )));
         }
@@ -108,10 +104,7 @@ impl Rating {
         let score = Score::parse(score).map_err(|e| inv.0.extend(e.0)).ok();
         let comment = comment.map(str::trim).filter(|c| !c.is_empty());
         if comment.is_some_and(|c| c.chars().count() > COMMENT_MAX_CHARS) {
-            inv.push(
-                "comment",
-                format!("a comment is at most {COMMENT_MAX_CHARS} characters"),
-            );
+            inv.push("comment", format!("评价内容最多{COMMENT_MAX_CHARS}个字"));
         }
         let Some(score) = score.filter(|_| inv.0.is_empty()) else {
             return Err(inv.into());
@@ -119,9 +112,7 @@ impl Rating {
         let follow_up = if score.is_bad() {
             let (due, _) = calendar
                 .add_workdays_estimated(today, FOLLOW_UP_WORKDAYS)
-                .ok_or_else(|| {
-                    Invalid::one("on", "the date is too far out to count working days to")
-                })?;
+                .ok_or_else(|| Invalid::one("on", "日期过远，无法计算工作日"))?;
             Some(FollowUp {
                 due,
                 answer: None,
@@ -150,22 +141,20 @@ impl Rating {
             && matches!(who.role, Role::DeptAdmin | Role::Approver);
         if !ours {
             return Err(CaseError::Forbidden(
-                "a follow-up is answered by the department's admin or an approver".into(),
+                "整改回复须由本部门管理员或审批人作出".into(),
             ));
         }
         let Some(f) = self.follow_up.as_mut() else {
             return Err(CaseError::State(
-                "only a 差评 (score 1 or 2) opens a follow-up to answer".into(),
+                "只有差评（1分或2分）才需要整改回复".into(),
             ));
         };
         if f.answer.is_some() {
-            return Err(CaseError::State(
-                "the follow-up was already answered".into(),
-            ));
+            return Err(CaseError::State("该整改已回复，不能重复回复".into()));
         }
         let text = text.trim();
         if !ANSWER_CHARS.contains(&text.chars().count()) {
-            return Err(Invalid::one("answer", "an answer is 10 to 1000 characters").into());
+            return Err(Invalid::one("answer", "整改回复应为10至1000个字").into());
         }
         f.answer = Some(text.to_string());
         f.answered_on = Some(today);

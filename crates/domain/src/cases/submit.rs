@@ -59,7 +59,7 @@ impl NewCase {
             inv.push(
                 "channel",
                 format!(
-                    "{} cannot be applied for through {}; it takes {}",
+                    "“{}”不接受{}申办，可通过以下渠道办理：{}",
                     item.name,
                     channel.zh(),
                     item.channels
@@ -76,11 +76,11 @@ impl NewCase {
             match seen.get_mut(m.material) {
                 None => inv.push(
                     format!("materials[{i}].material"),
-                    format!("{} has no material {}", item.name, m.material),
+                    format!("“{}”没有第{}项材料", item.name, m.material),
                 ),
                 Some(true) => inv.push(
                     format!("materials[{i}].material"),
-                    "each material is listed once, with all its files",
+                    "每项材料只列一次，所有文件放在同一项下",
                 ),
                 Some(s) => *s = true,
             }
@@ -93,7 +93,7 @@ impl NewCase {
                 if m.required && !m.may_defer && !given {
                     inv.push(
                         format!("materials[{i}]"),
-                        format!("{} is required: upload at least one file", m.name),
+                        format!("“{}”是必要材料，请至少上传一个文件", m.name),
                     );
                 }
             }
@@ -185,6 +185,7 @@ impl NewCase {
             accepted_on: None,
             deemed: false,
             commitment: false,
+            verification: None,
             dues: None,
             suspensions: Vec::new(),
             extension: None,
@@ -204,7 +205,7 @@ fn check_form(form: &BTreeMap<String, String>, inv: &mut Invalid) {
         if !FORM_FIELDS.iter().any(|(k, _, _)| k == key) {
             inv.push(
                 format!("form.{key}"),
-                "not a field of this form: phone, address, note",
+                "表单没有这一项，可填写的是phone（联系电话）、address（地址）、note（备注）",
             );
         }
     }
@@ -213,17 +214,17 @@ fn check_form(form: &BTreeMap<String, String>, inv: &mut Invalid) {
         let field = format!("form.{key}");
         if value.is_empty() {
             if required {
-                inv.push(field, format!("{zh} is required"));
+                inv.push(field, format!("请填写{zh}"));
             }
             continue;
         }
         match key {
             "phone" if !is_phone(value) => inv.push(
                 field,
-                "a mobile number (11 digits starting with 1) or a landline like 0731-88888888",
+                "请填写手机号码（以1开头的11位数字）或固定电话（如0731-88888888）",
             ),
-            "address" if value.chars().count() > 100 => inv.push(field, "at most 100 characters"),
-            "note" if value.chars().count() > 500 => inv.push(field, "at most 500 characters"),
+            "address" if value.chars().count() > 100 => inv.push(field, "最多100个字"),
+            "note" if value.chars().count() > 500 => inv.push(field, "最多500个字"),
             _ => {}
         }
     }

@@ -812,3 +812,183 @@ fn submissions_are_checked_field_by_field() {
         .is_ok()
     );
 }
+
+fn on_commitment() -> Action {
+    Action::AcceptOnCommitment {
+        signer: "王建国".into(),
+        text: "本人承诺所经营场所符合食品安全要求，所填信息真实有效，如有不实愿承担撤销许可等法律责任。".into(),
+    }
+}
+
+fn inspector() -> Who {
+    who(Role::Inspector, 4, Some(3))
+}
+
+fn is_state(e: &CaseError) -> bool {
+    matches!(e, CaseError::State(_))
+}
+
+#[test]
+fn commitment_accepts_and_approves_at_once_then_verification_confirms() {
+    let mut w = World::new();
+    w.item.commitment_allowed = true;
+    // Two materials only: under the commitment the rest is not asked for.
+    let mut c = submit_materials(&w.item, Channel::Web, 2);
+    let a = w
+        .act(&mut c, &clerk(), "2024-11-05", on_commitment())
+        .unwrap();
+    assert_eq!(a.event, "case.accepted_on_commitment");
+    assert!(a.approved, "the certificate is issued at once");
+    assert!(c.commitment);
+    assert_eq!(c.stage, Stage::Decided);
+    assert_eq!(c.current().unwrap().kind(), StepKind::Deliver);
+    let v = c.verification.clone().expect("a verification is open");
+    assert_eq!(v.signer, "王建国");
+    // 20 working days after Tue 5 Nov 2024: Tue 3 Dec.
+    assert_eq!(v.due, day("2024-12-03"));
+    assert!(!v.provisional);
+    assert!(!v.overdue(day("2024-12-03")) && v.overdue(day("2024-12-04")));
+    let whats: Vec<_> = c.timeline.iter().map(|e| e.what.as_str()).collect();
+    assert!(
+        whats.ends_with(&["accepted", "approved", "verification_opened"]),
+        "{whats:?}"
+    );
+
+    // The clerk cannot verify; a reviewer of another department neither.
+    let e = w
+        .act(&mut c, &clerk(), "2024-11-20", verify(true))
+        .unwrap_err();
+    assert!(matches!(e, CaseError::Forbidden(_)), "{e:?}");
+    let stranger = who(Role::Reviewer, 9, Some(8));
+    assert!(matches!(
+        w.act(&mut c, &stranger, "2024-11-20", verify(true)),
+        Err(CaseError::Forbidden(_))
+    ));
+    // A note is required.
+    let e = w
+        .act(
+            &mut c,
+            &inspector(),
+            "2024-11-20",
+            Action::Verify {
+                confirmed: true,
+                note: " ".into(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(field_of(e), ["note"]);
+
+    let a = w
+        .act(&mut c, &inspector(), "2024-11-20", verify(true))
+        .unwrap();
+    assert_eq!(a.event, "case.verified");
+    let r = c.verification.as_ref().unwrap().result.clone().unwrap();
+    assert!(r.confirmed);
+    assert_eq!(r.by, "account:4");
+    assert!(!c.verification.as_ref().unwrap().overdue(day("2025-01-01")));
+    // Once only.
+    let e = w
+        .act(&mut c, &reviewer(), "2024-11-21", verify(false))
+        .unwrap_err();
+    assert!(is_state(&e), "{e:?}");
+    // The case goes on to delivery as any approved case.
+    w.act(
+        &mut c,
+        &clerk(),
+        "2024-11-21",
+        Action::Deliver {
+            method: DeliveryMethod::Electronic,
+        },
+    )
+    .unwrap();
+    assert_eq!(c.stage, Stage::Closed);
+}
+
+fn verify(confirmed: bool) -> Action {
+    Action::Verify {
+        confirmed,
+        note: "现场核查经营场所与承诺内容一致".into(),
+    }
+}
+
+#[test]
+fn a_false_commitment_is_recorded_for_revocation() {
+    let mut w = World::new();
+    w.item.commitment_allowed = true;
+    let mut c = submit(&w.item, Channel::Hall);
+    w.act(&mut c, &clerk(), "2024-11-05", on_commitment())
+        .unwrap();
+    let a = w
+        .act(&mut c, &approver(), "2024-11-25", verify(false))
+        .unwrap();
+    assert_eq!(a.event, "case.commitment_false");
+    assert!(!a.approved);
+    let r = c.verification.as_ref().unwrap().result.clone().unwrap();
+    assert!(!r.confirmed);
+    let last = c.timeline.last().unwrap();
+    assert_eq!(last.what, "revoked");
+    assert!(last.zh.contains("撤销"), "{}", last.zh);
+}
+
+#[test]
+fn commitment_is_refused_where_it_does_not_apply() {
+    let mut w = World::new();
+    let mut c = submit(&w.item, Channel::Web);
+    let before = c.clone();
+    // The item does not allow it.
+    let e = w
+        .act(&mut c, &clerk(), "2024-11-05", on_commitment())
+        .unwrap_err();
+    assert!(is_state(&e), "{e:?}");
+    assert!(e.to_string().contains("未实行告知承诺制"), "{e}");
+    assert_eq!(c, before, "a refused action changes nothing");
+
+    w.item.commitment_allowed = true;
+    // Not the window's clerk.
+    assert!(matches!(
+        w.act(&mut c, &reviewer(), "2024-11-05", on_commitment()),
+        Err(CaseError::Forbidden(_))
+    ));
+    assert!(matches!(
+        w.act(&mut c, &owner(), "2024-11-05", on_commitment()),
+        Err(CaseError::Forbidden(_))
+    ));
+    // No signer, no text: both named.
+    let e = w
+        .act(
+            &mut c,
+            &clerk(),
+            "2024-11-05",
+            Action::AcceptOnCommitment {
+                signer: "王".into(),
+                text: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(field_of(e), ["signer", "text"]);
+    // A case not based on a commitment has nothing to verify.
+    w.act(&mut c, &clerk(), "2024-11-05", accept()).unwrap();
+    let e = w
+        .act(&mut c, &reviewer(), "2024-11-06", verify(true))
+        .unwrap_err();
+    assert!(is_state(&e), "{e:?}");
+    // Past the acceptance stage.
+    let e = w
+        .act(&mut c, &clerk(), "2024-11-06", on_commitment())
+        .unwrap_err();
+    assert!(is_state(&e), "{e:?}");
+    assert!(e.to_string().contains("不能执行“告知承诺受理”"), "{e}");
+}
+
+#[test]
+fn a_verification_due_past_the_loaded_calendar_is_provisional() {
+    let mut w = World::new();
+    w.item.commitment_allowed = true;
+    let mut c = submit(&w.item, Channel::Web);
+    w.act(&mut c, &clerk(), "2024-12-20", on_commitment())
+        .unwrap();
+    let v = c.verification.unwrap();
+    assert!(v.provisional, "2025 is not loaded");
+    // Monday to Friday in 2025: 20 working days after Fri 20 Dec 2024.
+    assert_eq!(v.due, day("2025-01-17"));
+}

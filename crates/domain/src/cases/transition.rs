@@ -94,6 +94,17 @@ pub enum Action {
         role: Role,
         department_id: Option<i64>,
     },
+    /// 告知承诺: accepted and approved on the applicant's signed commitment,
+    /// verified afterwards.
+    AcceptOnCommitment {
+        signer: String,
+        text: String,
+    },
+    /// 事后核查: the department records whether the commitment was true.
+    Verify {
+        confirmed: bool,
+        note: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,14 +135,14 @@ pub fn default_remedy(department: &str) -> String {
     )
 }
 
-fn state(msg: impl Into<String>) -> CaseError {
+pub(super) fn state(msg: impl Into<String>) -> CaseError {
     CaseError::State(msg.into())
 }
 
-fn need_text(field: &str, value: &str, what: &str) -> Result<String, CaseError> {
+pub(super) fn need_text(field: &str, value: &str, what: &str) -> Result<String, CaseError> {
     let v = value.trim();
     if v.chars().count() < 2 || v.chars().count() > 1000 {
-        return Err(Invalid::one(field, format!("{what}: 2 to 1000 characters")).into());
+        return Err(Invalid::one(field, format!("请填写{what}（2至1000个字）")).into());
     }
     Ok(v.to_string())
 }
@@ -152,20 +163,24 @@ impl Case {
         };
         match action {
             Action::Accept { deferred } => self.accept(deferred, ctx),
+            Action::AcceptOnCommitment { signer, text } => {
+                self.accept_on_commitment(signer, text, ctx)
+            }
+            Action::Verify { confirmed, note } => self.verify(confirmed, note, ctx),
             Action::Refuse { reasons, remedy } => {
-                self.expect_stage(&[Stage::Submitted], "refuse")?;
+                self.expect_stage(&[Stage::Submitted], "不予受理")?;
                 self.staff_at_step(ctx, StepKind::Accept)?;
-                let reasons = need_text("reasons", &reasons, "the reasons for refusal")?;
+                let reasons = need_text("reasons", &reasons, "不予受理的理由")?;
                 self.close(ctx, Outcome::Refused, reasons.clone(), remedy);
                 self.log(ctx, "refused", "不予受理", Some(reasons));
                 Ok(event("case.refused"))
             }
             Action::RequestCorrection { items } => {
-                self.expect_stage(&[Stage::Submitted], "ask for corrections")?;
+                self.expect_stage(&[Stage::Submitted], "一次性告知补正")?;
                 self.staff_at_step(ctx, StepKind::Accept)?;
                 if self.correction.is_some() {
                     return Err(state(
-                        "corrections were already asked for once (一次性告知): accept or refuse the resubmitted case",
+                        "已一次性告知过补正，不能再次要求补正；请对补正后的申请作出受理或不予受理决定",
                     ));
                 }
                 let items = self.correction_items(items, ctx)?;
@@ -184,7 +199,7 @@ impl Case {
                 Ok(event("case.correction_requested"))
             }
             Action::Resubmit => {
-                self.expect_stage(&[Stage::Correcting], "resubmit")?;
+                self.expect_stage(&[Stage::Correcting], "补正后重新提交")?;
                 self.applicant_or_window(ctx)?;
                 if let Some(c) = self.correction.as_mut() {
                     c.resubmitted_on = Some(ctx.today);
@@ -195,22 +210,22 @@ impl Case {
                 Ok(event("case.resubmitted"))
             }
             Action::Pass { opinion } => {
-                self.expect_stage(&[Stage::Working], "pass on")?;
+                self.expect_stage(&[Stage::Working], "通过审查")?;
                 self.staff_at_step(ctx, StepKind::Review)?;
-                let opinion = need_text("opinion", &opinion, "the review opinion")?;
+                let opinion = need_text("opinion", &opinion, "审查意见")?;
                 let name = self.steps[self.step].template.name.clone();
                 self.advance(ctx.today);
                 self.log(ctx, "passed", &format!("{name}通过"), Some(opinion));
                 Ok(event("case.passed"))
             }
             Action::Return { reason } => {
-                self.expect_stage(&[Stage::Working], "return")?;
+                self.expect_stage(&[Stage::Working], "退回")?;
                 let kind = self.current_kind();
                 if self.step <= 1 || kind == Some(StepKind::Deliver) {
-                    return Err(state("only a review or decide step can return the case"));
+                    return Err(state("只有审查或决定环节可以退回办件"));
                 }
                 self.staff_at_step(ctx, kind.unwrap_or(StepKind::Review))?;
-                let reason = need_text("reason", &reason, "why the case goes back")?;
+                let reason = need_text("reason", &reason, "退回理由")?;
                 self.steps[self.step].started_on = None;
                 self.step -= 1;
                 self.steps[self.step].done_on = None;
@@ -226,10 +241,10 @@ impl Case {
                 remedy,
             } => self.decide(approve, opinion, remedy, ctx),
             Action::Suspend { kind, reason } => {
-                self.expect_stage(&[Stage::Working], "suspend")?;
+                self.expect_stage(&[Stage::Working], "中止计时")?;
                 let step = self.current_kind().unwrap_or(StepKind::Review);
                 self.staff_at_step(ctx, step)?;
-                let reason = need_text("reason", &reason, "why the clock stops")?;
+                let reason = need_text("reason", &reason, "中止计时的理由")?;
                 self.suspensions.push(Suspension {
                     kind,
                     reason: reason.clone(),
@@ -246,7 +261,7 @@ impl Case {
                 Ok(event("case.suspended"))
             }
             Action::Resume => {
-                self.expect_stage(&[Stage::Suspended], "resume")?;
+                self.expect_stage(&[Stage::Suspended], "恢复计时")?;
                 let step = self.current_kind().unwrap_or(StepKind::Review);
                 self.staff_at_step(ctx, step)?;
                 if let Some(s) = self.suspensions.iter_mut().rev().find(|s| s.to.is_none()) {
@@ -258,12 +273,12 @@ impl Case {
                 Ok(event("case.resumed"))
             }
             Action::Extend { reason } => {
-                self.expect_stage(&[Stage::Working, Stage::Suspended], "extend")?;
+                self.expect_stage(&[Stage::Working, Stage::Suspended], "延长办理期限")?;
                 self.head_of_department(ctx)?;
                 if self.extension.is_some() {
-                    return Err(state("a case can be extended only once (§42)"));
+                    return Err(state("办理期限只能延长一次（行政许可法第四十二条）"));
                 }
-                let reason = need_text("reason", &reason, "why more time is needed")?;
+                let reason = need_text("reason", &reason, "延长期限的理由")?;
                 self.extension = Some(Extension {
                     days: EXTENSION_DAYS,
                     reason: reason.clone(),
@@ -280,7 +295,7 @@ impl Case {
                 Ok(event("case.extended"))
             }
             Action::Deliver { method } => {
-                self.expect_stage(&[Stage::Decided], "deliver")?;
+                self.expect_stage(&[Stage::Decided], "办结送达")?;
                 self.staff_at_step(ctx, StepKind::Deliver)?;
                 self.delivery = Some(Delivery {
                     method,
@@ -299,10 +314,10 @@ impl Case {
                         Stage::Working,
                         Stage::Suspended,
                     ],
-                    "withdraw",
+                    "撤回申请",
                 )?;
                 self.applicant_or_window(ctx)?;
-                let reason = need_text("reason", &reason, "why the application is withdrawn")?;
+                let reason = need_text("reason", &reason, "撤回理由")?;
                 if let Some(s) = self.suspensions.iter_mut().rev().find(|s| s.to.is_none()) {
                     s.to = Some(ctx.today);
                 }
@@ -313,7 +328,7 @@ impl Case {
             Action::Supply { material } => {
                 self.expect_stage(
                     &[Stage::Working, Stage::Suspended, Stage::Decided],
-                    "supply a deferred material",
+                    "补齐容缺材料",
                 )?;
                 self.applicant_or_window(ctx)?;
                 let Some(d) = self
@@ -321,11 +336,7 @@ impl Case {
                     .iter_mut()
                     .find(|d| d.material == material && d.supplied_on.is_none())
                 else {
-                    return Err(Invalid::one(
-                        "material",
-                        "this material was not accepted as missing, or is already supplied",
-                    )
-                    .into());
+                    return Err(Invalid::one("material", "该材料未作容缺受理，或已补齐").into());
                 };
                 d.supplied_on = Some(ctx.today);
                 let name = d.name.clone();
@@ -344,7 +355,7 @@ impl Case {
                         Stage::Suspended,
                         Stage::Decided,
                     ],
-                    "assign",
+                    "分派",
                 )?;
                 let may = match ctx.who.role {
                     Role::DeptAdmin | Role::Approver => {
@@ -356,7 +367,7 @@ impl Case {
                 let claim = ctx.who.account_id == account_id && self.holds_step(ctx.who);
                 if !may && !claim {
                     return Err(CaseError::Forbidden(
-                        "only the department's head or admin assigns steps; staff may take a step of their own role".into(),
+                        "只有本部门负责人或管理员可以分派环节；工作人员只能认领本岗位的环节".into(),
                     ));
                 }
                 let step = &self.steps[self.step];
@@ -364,7 +375,7 @@ impl Case {
                     return Err(Invalid::one(
                         "account_id",
                         format!(
-                            "the {} step is done by a {} of the item's department",
+                            "“{}”环节应由事项所属部门的{}办理",
                             step.template.name,
                             step.template.role.zh()
                         ),
@@ -385,7 +396,7 @@ impl Case {
     }
 
     fn accept(&mut self, deferred: Vec<DeferredPromise>, ctx: &Ctx) -> Result<Applied, CaseError> {
-        self.expect_stage(&[Stage::Submitted], "accept")?;
+        self.expect_stage(&[Stage::Submitted], "受理")?;
         self.staff_at_step(ctx, StepKind::Accept)?;
         let mut inv = Invalid::default();
         let limit = ctx
@@ -396,25 +407,22 @@ impl Case {
         for (i, d) in deferred.iter().enumerate() {
             let field = format!("deferred[{i}]");
             let Some(m) = ctx.item.materials.get(d.material) else {
-                inv.push(format!("{field}.material"), "no such material");
+                inv.push(format!("{field}.material"), "没有这项材料");
                 continue;
             };
             if !m.may_defer {
                 inv.push(
                     format!("{field}.material"),
-                    format!(
-                        "{} cannot be accepted as missing (容缺) for this item",
-                        m.name
-                    ),
+                    format!("本事项的“{}”不能容缺受理", m.name),
                 );
             }
             if promised.iter().any(|p| p.material == d.material) {
-                inv.push(format!("{field}.material"), "listed twice");
+                inv.push(format!("{field}.material"), "同一材料不能重复列出");
             }
             if d.promised_by < ctx.today || d.promised_by > limit {
                 inv.push(
                     format!("{field}.promised_by"),
-                    format!("between today and {limit}, within the promised limit"),
+                    format!("补齐日期应在今天至{limit}之间（不超过承诺时限）"),
                 );
             }
             promised.push(Deferred {
@@ -434,7 +442,7 @@ impl Case {
                     inv.push(
                         "deferred",
                         format!(
-                            "{} is missing: accept it as 容缺 where allowed, or ask for corrections",
+                            "缺少“{}”：可以容缺的请容缺受理，否则请一次性告知补正",
                             m.name
                         ),
                     );
@@ -474,18 +482,18 @@ impl Case {
         remedy: Option<String>,
         ctx: &Ctx,
     ) -> Result<Applied, CaseError> {
-        self.expect_stage(&[Stage::Working], "decide")?;
+        self.expect_stage(&[Stage::Working], "作出决定")?;
         if self.current_kind() != Some(StepKind::Decide) {
             return Err(state(format!(
-                "the case is at {}, not at the decision",
+                "该办件当前处于“{}”环节，还未到决定环节",
                 self.steps[self.step].template.name
             )));
         }
         let department = self.voting_department(ctx)?;
-        let opinion = need_text("opinion", &opinion, "the decision's reasons")?;
+        let opinion = need_text("opinion", &opinion, "决定理由")?;
         let step = &mut self.steps[self.step];
         if step.votes.iter().any(|v| v.department_id == department) {
-            return Err(state("this department has already decided"));
+            return Err(state("本部门已作出决定，不能重复决定"));
         }
         step.votes.push(Vote {
             department_id: department,
@@ -531,7 +539,7 @@ impl Case {
         })
     }
 
-    fn approve(&mut self, ctx: &Ctx, opinion: String) {
+    pub(super) fn approve(&mut self, ctx: &Ctx, opinion: String) {
         self.decision = Some(Decision {
             outcome: Outcome::Approved,
             reasons: opinion.clone(),
@@ -558,7 +566,7 @@ impl Case {
     }
 
     /// Marks the current step done and starts the next.
-    fn advance(&mut self, today: NaiveDate) {
+    pub(super) fn advance(&mut self, today: NaiveDate) {
         self.steps[self.step].done_on = Some(today);
         if self.step + 1 < self.steps.len() {
             self.step += 1;
@@ -566,7 +574,7 @@ impl Case {
         }
     }
 
-    fn decide_index(&self) -> usize {
+    pub(super) fn decide_index(&self) -> usize {
         self.steps
             .iter()
             .position(|s| s.kind() == StepKind::Decide)
@@ -578,7 +586,7 @@ impl Case {
     }
 
     /// The departments that decide: the item's own, then the joint ones.
-    fn parties(&self) -> Vec<i64> {
+    pub(super) fn parties(&self) -> Vec<i64> {
         let mut out = vec![self.department_id];
         if let Some(step) = self.current() {
             out.extend(step.template.joint.iter().copied());
@@ -597,7 +605,7 @@ impl Case {
                 Ok(d)
             }
             _ => Err(CaseError::Forbidden(format!(
-                "the decision is made by a {} of the deciding departments",
+                "决定应由参与决定的部门的{}作出",
                 step.template.role.zh()
             ))),
         }
@@ -609,10 +617,10 @@ impl Case {
         })
     }
 
-    fn staff_at_step(&self, ctx: &Ctx, kind: StepKind) -> Result<(), CaseError> {
+    pub(super) fn staff_at_step(&self, ctx: &Ctx, kind: StepKind) -> Result<(), CaseError> {
         if self.current_kind() != Some(kind) {
             return Err(state(format!(
-                "the case is at {}, not at {}",
+                "该办件当前处于“{}”环节，不在“{}”环节",
                 self.current().map_or("—", |s| s.template.name.as_str()),
                 kind.zh()
             )));
@@ -620,7 +628,7 @@ impl Case {
         if !self.holds_step(ctx.who) {
             let step = &self.steps[self.step];
             return Err(CaseError::Forbidden(format!(
-                "{} is done by a {} of the item's department",
+                "“{}”应由事项所属部门的{}办理",
                 step.template.name,
                 step.template.role.zh()
             )));
@@ -630,9 +638,9 @@ impl Case {
 
     fn not_someone_elses(&self, ctx: &Ctx) -> Result<(), CaseError> {
         match self.steps[self.step].assignee {
-            Some(a) if a != ctx.who.account_id => Err(CaseError::Forbidden(
-                "this step is assigned to someone else".into(),
-            )),
+            Some(a) if a != ctx.who.account_id => {
+                Err(CaseError::Forbidden("该环节已分派给其他工作人员".into()))
+            }
             _ => Ok(()),
         }
     }
@@ -642,7 +650,7 @@ impl Case {
             Ok(())
         } else {
             Err(CaseError::Forbidden(
-                "an extension is approved by the head (approver) of the item's department".into(),
+                "延长办理期限须由事项所属部门的负责人（审批人）批准".into(),
             ))
         }
     }
@@ -655,18 +663,17 @@ impl Case {
             Ok(())
         } else {
             Err(CaseError::Forbidden(
-                "only the applicant, or the window on their behalf, can do this".into(),
+                "只有申请人本人或代为办理的窗口工作人员可以办理此项".into(),
             ))
         }
     }
 
-    fn expect_stage(&self, allowed: &[Stage], what: &str) -> Result<(), CaseError> {
+    pub(super) fn expect_stage(&self, allowed: &[Stage], what: &str) -> Result<(), CaseError> {
         if allowed.contains(&self.stage) {
             Ok(())
         } else {
             Err(state(format!(
-                "cannot {what} a case that is {} ({})",
-                self.stage.as_str(),
+                "该办件当前处于“{}”，不能执行“{what}”",
                 self.stage.zh()
             )))
         }
@@ -679,22 +686,22 @@ impl Case {
     ) -> Result<Vec<CorrectionItem>, CaseError> {
         let mut inv = Invalid::default();
         if items.is_empty() {
-            inv.push("items", "list every material to fix, with what is wrong");
+            inv.push("items", "请逐项列出需要补正的材料及问题");
         }
         let mut out: Vec<CorrectionItem> = Vec::new();
         for (i, r) in items.into_iter().enumerate() {
             let Some(m) = ctx.item.materials.get(r.material) else {
-                inv.push(format!("items[{i}].material"), "no such material");
+                inv.push(format!("items[{i}].material"), "没有这项材料");
                 continue;
             };
             if out.iter().any(|o| o.material == r.material) {
-                inv.push(format!("items[{i}].material"), "listed twice");
+                inv.push(format!("items[{i}].material"), "同一材料不能重复列出");
             }
             let reason = r.reason.trim();
             if reason.chars().count() < 2 || reason.chars().count() > 200 {
                 inv.push(
                     format!("items[{i}].reason"),
-                    "what is wrong: 2 to 200 characters",
+                    "请说明材料存在的问题（2至200个字）",
                 );
             }
             out.push(CorrectionItem {
@@ -706,7 +713,7 @@ impl Case {
         inv.into_result(|| out).map_err(Into::into)
     }
 
-    fn log(&mut self, ctx: &Ctx, what: &str, zh: &str, note: Option<String>) {
+    pub(super) fn log(&mut self, ctx: &Ctx, what: &str, zh: &str, note: Option<String>) {
         self.timeline.push(Entry {
             at: ctx.at,
             on: ctx.today,

@@ -54,13 +54,13 @@ pub struct CheckedFile {
 pub fn check_file(file: &FileUpload<'_>) -> Result<CheckedFile, Invalid> {
     let size = file.content.len() as u64;
     if size == 0 {
-        return Err(Invalid::one("", "the file is empty"));
+        return Err(Invalid::one("", "文件为空"));
     }
     if size > MAX_FILE_BYTES {
         return Err(Invalid::one(
             "",
             format!(
-                "{} is {}; a file may be at most {} (scan at 300 dpi, or split it)",
+                "{}大小为{}，单个文件不能超过{}（可按300 dpi扫描，或拆分后上传）",
                 shown_name(file.name),
                 mib(size),
                 mib(MAX_FILE_BYTES)
@@ -68,12 +68,12 @@ pub fn check_file(file: &FileUpload<'_>) -> Result<CheckedFile, Invalid> {
         ));
     }
     let kind = FileKind::sniff(file.content)
-        .map_err(|why| Invalid::one("", format!("{}: {why}", shown_name(file.name))))?;
+        .map_err(|why| Invalid::one("", format!("{}：{why}", shown_name(file.name))))?;
     if !kind.fits_declared(file.declared_type) {
         return Err(Invalid::one(
             "",
             format!(
-                "{} is a {} file but was sent as {}; send it as {} (or say nothing)",
+                "{}实际是{}文件，但上传时声明为{}；请按{}上传（或不声明类型）",
                 shown_name(file.name),
                 kind.name(),
                 file.declared_type.unwrap_or_default().trim(),
@@ -82,7 +82,7 @@ pub fn check_file(file: &FileUpload<'_>) -> Result<CheckedFile, Invalid> {
         ));
     }
     kind.check_whole(file.content)
-        .map_err(|why| Invalid::one("", format!("{}: {why}", shown_name(file.name))))?;
+        .map_err(|why| Invalid::one("", format!("{}：{why}", shown_name(file.name))))?;
     Ok(CheckedFile {
         kind,
         name: DisplayName::sanitise(file.name, kind),
@@ -104,14 +104,14 @@ pub fn check_materials(
     let mut total = already_stored;
     for (i, files) in materials.iter().enumerate() {
         if files.is_empty() {
-            inv.push(format!("materials[{i}].files"), "at least one file");
+            inv.push(format!("materials[{i}].files"), "请至少上传一个文件");
         }
         if files.len() > MAX_FILES_PER_MATERIAL {
             inv.push(
                 format!("materials[{i}].files"),
                 format!(
-                    "{} files; a material takes at most {MAX_FILES_PER_MATERIAL} \
-                     (put the pages of one document in one PDF)",
+                    "共{}个文件，每项材料最多{MAX_FILES_PER_MATERIAL}个\
+                     （同一份文件的多页请合成一个PDF）",
                     files.len()
                 ),
             );
@@ -127,14 +127,14 @@ pub fn check_materials(
     }
     if total > MAX_CASE_BYTES {
         let earlier = if already_stored > 0 {
-            format!(" with the {} sent before", mib(already_stored))
+            format!("（含此前已提交的{}）", mib(already_stored))
         } else {
             String::new()
         };
         inv.push(
             "materials",
             format!(
-                "the files come to {}{earlier}; a case takes at most {}",
+                "文件合计{}{earlier}，每件申请最多{}",
                 mib(total),
                 mib(MAX_CASE_BYTES)
             ),
@@ -153,9 +153,9 @@ fn shown_name(raw: &str) -> String {
         .take(MAX_NAME_CHARS)
         .collect();
     if clean.trim().is_empty() {
-        "the file".to_string()
+        "该文件".to_string()
     } else {
-        format!("`{}`", clean.trim())
+        format!("“{}”", clean.trim())
     }
 }
 
@@ -213,13 +213,13 @@ mod tests {
         assert!(
             e.0[0]
                 .reason
-                .contains("`a.png` is a PDF file but was sent as image/png"),
+                .contains("“a.png”实际是PDF文件，但上传时声明为image/png"),
             "{e}"
         );
         // A JPEG that claims to be a PDF is a JPEG, and says so.
         let j = jpeg();
         let e = check_file(&file("x.pdf", Some("application/pdf"), &j)).expect_err("mismatch");
-        assert!(e.0[0].reason.contains("is a JPEG file"), "{e}");
+        assert!(e.0[0].reason.contains("实际是JPEG文件"), "{e}");
     }
 
     #[test]
@@ -230,16 +230,16 @@ mod tests {
         assert!(check_file(&file("a.pdf", None, &just)).is_ok());
         let over = pdf(MAX_FILE_BYTES as usize + 1);
         let e = check_file(&file("big.pdf", None, &over)).expect_err("too big");
-        assert!(e.0[0].reason.contains("at most 20.0 MiB"), "{e}");
+        assert!(e.0[0].reason.contains("不能超过20.0 MiB"), "{e}");
     }
 
     #[test]
     fn wrong_kinds_and_cut_pdfs_are_refused() {
         let e = check_file(&file("a.exe", None, b"MZ\x90\0")).expect_err("exe");
-        assert!(e.0[0].reason.contains("`a.exe`: not a PDF"), "{e}");
+        assert!(e.0[0].reason.contains("“a.exe”：只接受PDF"), "{e}");
         let cut = &pdf(4000)[..3000];
         let e = check_file(&file("a.pdf", None, cut)).expect_err("cut");
-        assert!(e.0[0].reason.contains("cut short"), "{e}");
+        assert!(e.0[0].reason.contains("不完整"), "{e}");
     }
 
     #[test]
@@ -258,7 +258,7 @@ mod tests {
             fields(&e),
             ["materials[1].files[1]", "materials[2].files[0]"]
         );
-        assert!(e.0[0].reason.contains("`c.txt`"), "{e}");
+        assert!(e.0[0].reason.contains("“c.txt”"), "{e}");
 
         let good = vec![vec![file("a.pdf", None, &p)], vec![file("b", None, &j)]];
         let checked = check_materials(&good, 0).expect("ok");
@@ -273,8 +273,8 @@ mod tests {
         let eleven = vec![file("a.pdf", None, &p); MAX_FILES_PER_MATERIAL + 1];
         let e = check_materials(&[ten, eleven, vec![]], 0).expect_err("too many, and none");
         assert_eq!(fields(&e), ["materials[1].files", "materials[2].files"]);
-        assert!(e.0[0].reason.contains("11 files"), "{e}");
-        assert!(e.0[1].reason.contains("at least one"), "{e}");
+        assert!(e.0[0].reason.contains("共11个文件"), "{e}");
+        assert!(e.0[1].reason.contains("至少上传一个"), "{e}");
     }
 
     #[test]
@@ -285,7 +285,7 @@ mod tests {
         assert!(check_materials(&five, 0).is_ok());
         let e = check_materials(&five, 1).expect_err("one byte over");
         assert_eq!(fields(&e), ["materials"]);
-        assert!(e.0[0].reason.contains("sent before"), "{e}");
+        assert!(e.0[0].reason.contains("此前已提交"), "{e}");
         let six = vec![
             vec![file("a.pdf", None, &big); 3],
             vec![file("b.pdf", None, &big); 3],
@@ -293,9 +293,7 @@ mod tests {
         let e = check_materials(&six, 0).expect_err("six files");
         assert_eq!(fields(&e), ["materials"]);
         assert!(
-            e.0[0]
-                .reason
-                .contains("120.0 MiB; a case takes at most 100.0 MiB"),
+            e.0[0].reason.contains("120.0 MiB，每件申请最多100.0 MiB"),
             "{e}"
         );
     }

@@ -76,41 +76,35 @@ impl Workflow {
         let mut inv = Invalid::default();
         let kinds: Vec<StepKind> = steps.iter().map(|s| s.kind).collect();
         if kinds.first() != Some(&StepKind::Accept) {
-            inv.push("steps[0].kind", "the first step is 受理 (accept)");
+            inv.push("steps[0].kind", "第一个环节必须是受理");
         }
         if kinds.last() != Some(&StepKind::Deliver) {
-            inv.push("steps", "the last step is 办结送达 (deliver)");
+            inv.push("steps", "最后一个环节必须是办结送达");
         }
         if kinds.iter().filter(|k| **k == StepKind::Accept).count() > 1 {
-            inv.push("steps", "only the first step is 受理 (accept)");
+            inv.push("steps", "只有第一个环节可以是受理");
         }
         if kinds.iter().filter(|k| **k == StepKind::Decide).count() != 1 {
-            inv.push("steps", "exactly one step is 决定 (decide)");
+            inv.push("steps", "必须有且只有一个决定环节");
         }
         if kinds.iter().filter(|k| **k == StepKind::Deliver).count() > 1 {
-            inv.push("steps", "only the last step is 办结送达 (deliver)");
+            inv.push("steps", "只有最后一个环节可以是办结送达");
         }
         for (i, s) in steps.iter().enumerate() {
             let name = s.name.trim();
             if name.is_empty() || name.chars().count() > 20 {
-                inv.push(
-                    format!("steps[{i}].name"),
-                    "a step name of 1 to 20 characters",
-                );
+                inv.push(format!("steps[{i}].name"), "环节名称应为1至20个字");
             }
             if !s.role.is_staff() {
-                inv.push(format!("steps[{i}].role"), "steps are done by staff");
+                inv.push(format!("steps[{i}].role"), "环节只能由工作人员办理");
             }
             if !s.joint.is_empty() && s.kind != StepKind::Decide {
-                inv.push(
-                    format!("steps[{i}].joint"),
-                    "only the decide step is handled jointly",
-                );
+                inv.push(format!("steps[{i}].joint"), "只有决定环节可以并联办理");
             }
             if s.joint.contains(&own_department) {
                 inv.push(
                     format!("steps[{i}].joint"),
-                    "the item's own department always decides; list only the others",
+                    "事项所属部门必然参与决定，这里只需列出其他部门",
                 );
             }
         }

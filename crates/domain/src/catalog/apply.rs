@@ -136,23 +136,20 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 Some(d) => inv.push(
                     format!("{at}.department_id"),
                     format!(
-                        "{} is in division {}, not the item's {}",
+                        "{}属于区划{}，与事项所属区划{}不一致",
                         d.name, d.division, item.division
                     ),
                 ),
                 None => inv.push(
                     format!("{at}.department_id"),
-                    format!("there is no department {}", item.department_id),
+                    format!("没有编号为{}的部门", item.department_id),
                 ),
             }
         }
         match adj {
             Adjustment::Add { item } => {
                 if exists(&state, ctx, &item.code) {
-                    inv.push(
-                        format!("{at}.code"),
-                        format!("{} is already in force", item.code),
-                    );
+                    inv.push(format!("{at}.code"), format!("事项{}已在实施中", item.code));
                     continue;
                 }
                 state.insert(item.code.clone(), Some(Cow::Borrowed(item)));
@@ -160,7 +157,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
             }
             Adjustment::Cancel { code } => {
                 if !exists(&state, ctx, code) {
-                    inv.push(format!("{at}.code"), format!("{code} is not in force"));
+                    inv.push(format!("{at}.code"), format!("事项{code}不在实施中"));
                     continue;
                 }
                 state.insert(code.clone(), None);
@@ -168,14 +165,11 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
             }
             Adjustment::Delegate { code } => {
                 let Some(item) = read(&state, ctx, code).cloned() else {
-                    inv.push(format!("{at}.code"), format!("{code} is not in force"));
+                    inv.push(format!("{at}.code"), format!("事项{code}不在实施中"));
                     continue;
                 };
                 if item.level().below().is_none() {
-                    inv.push(
-                        format!("{at}.code"),
-                        "a county-level power has no level below to go to",
-                    );
+                    inv.push(format!("{at}.code"), "县级事项没有可下放的下一级");
                     continue;
                 }
                 let kids = ctx
@@ -186,7 +180,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 if kids.is_empty() {
                     inv.push(
                         format!("{at}.code"),
-                        format!("{} has no divisions below it", code.division()),
+                        format!("区划{}没有下级区划", code.division()),
                     );
                     continue;
                 }
@@ -197,14 +191,14 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                     if exists(&state, ctx, &new_code) {
                         inv.push(
                             format!("{at}.code"),
-                            format!("{new_code} is already in force below"),
+                            format!("下级已有事项{new_code}在实施中"),
                         );
                         continue;
                     }
                     let Some(dept) = ctx.counterpart(item.department_id, &kid) else {
                         inv.push(
                             format!("{at}.code"),
-                            format!("{kid} has no counterpart department to take the power over"),
+                            format!("区划{kid}没有承接该事项的对口部门"),
                         );
                         continue;
                     };
@@ -220,18 +214,18 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
             }
             Adjustment::Merge { codes, into } => {
                 if codes.len() < 2 {
-                    inv.push(format!("{at}.codes"), "a merge takes two or more items");
+                    inv.push(format!("{at}.codes"), "合并至少需要两个事项");
                     continue;
                 }
                 let mut ok = true;
                 for (j, c) in codes.iter().enumerate() {
                     if !exists(&state, ctx, c) {
-                        inv.push(format!("{at}.codes[{j}]"), format!("{c} is not in force"));
+                        inv.push(format!("{at}.codes[{j}]"), format!("事项{c}不在实施中"));
                         ok = false;
                     } else if c.division() != &into.division {
                         inv.push(
                             format!("{at}.codes[{j}]"),
-                            "merged items must share the result's division",
+                            "被合并的事项须与合并后的事项属于同一区划",
                         );
                         ok = false;
                     }
@@ -239,7 +233,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
                 if !codes.contains(&into.code) && exists(&state, ctx, &into.code) {
                     inv.push(
                         format!("{at}.into.code"),
-                        format!("{} is already in force", into.code),
+                        format!("事项{}已在实施中", into.code),
                     );
                     ok = false;
                 }
@@ -255,13 +249,13 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
             }
             Adjustment::PreToPost { code, prerequisite } => {
                 let Some(mut item) = read(&state, ctx, code).cloned() else {
-                    inv.push(format!("{at}.code"), format!("{code} is not in force"));
+                    inv.push(format!("{at}.code"), format!("事项{code}不在实施中"));
                     continue;
                 };
                 let Some(pos) = item.prerequisites.iter().position(|p| p == prerequisite) else {
                     inv.push(
                         format!("{at}.prerequisite"),
-                        format!("{code} has no prerequisite `{prerequisite}`"),
+                        format!("事项{code}没有前置条件“{prerequisite}”"),
                     );
                     continue;
                 };
@@ -273,10 +267,7 @@ pub fn plan(adjustments: &[Adjustment], ctx: &ApplyContext) -> Result<Vec<Change
             }
             Adjustment::Modify { item } => {
                 if !exists(&state, ctx, &item.code) {
-                    inv.push(
-                        format!("{at}.code"),
-                        format!("{} is not in force", item.code),
-                    );
+                    inv.push(format!("{at}.code"), format!("事项{}不在实施中", item.code));
                     continue;
                 }
                 state.insert(item.code.clone(), Some(Cow::Borrowed(item)));
@@ -449,7 +440,7 @@ mod tests {
             &ctx(std::slice::from_ref(&p)),
         )
         .unwrap_err();
-        assert!(e.to_string().contains("already in force"));
+        assert!(e.to_string().contains("已在实施中"));
         let ch = plan(
             &[
                 Adjustment::Cancel {

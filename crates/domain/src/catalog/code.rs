@@ -21,7 +21,7 @@ pub struct BasicCode(String);
 impl BasicCode {
     pub fn new(kind: ItemKind, serial: u32) -> Result<Self, Invalid> {
         if serial > 99_999 {
-            return Err(Invalid::one("code", "the serial has at most five digits"));
+            return Err(Invalid::one("code", "顺序码最多五位数字"));
         }
         Ok(Self(format!("{:02}{serial:05}", kind.number())))
     }
@@ -30,7 +30,7 @@ impl BasicCode {
         let err = || {
             Invalid::one(
                 "code",
-                format!("`{s}` is not a basic code: 7 digits, KKNNNNN"),
+                format!("“{s}”不是有效的基本编码，应为7位数字（类别2位+顺序码5位）"),
             )
         };
         if s.len() != 7 || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -40,7 +40,7 @@ impl BasicCode {
         if ItemKind::from_number(kind).is_none() {
             return Err(Invalid::one(
                 "code",
-                format!("`{}` is not a kind number (01-11)", &s[..2]),
+                format!("“{}”不是有效的事项类别代码（01至11）", &s[..2]),
             ));
         }
         Ok(Self(s.to_string()))
@@ -99,7 +99,7 @@ impl ItemCode {
         let Some((div, basic)) = s.split_once('-') else {
             return Err(Invalid::one(
                 "code",
-                format!("`{s}` is not an item code: DDDDDD-KKNNNNN, e.g. 430100-0100012"),
+                format!("“{s}”不是有效的事项编码，格式应为“区划代码-基本编码”，如430100-0100012"),
             ));
         };
         let div = DivisionCode::parse(div).map_err(|e| e.relabel("code"))?;

@@ -22,7 +22,7 @@ impl DecreeNumber {
         let err = || {
             Invalid::one(
                 "number",
-                format!("`{s}` is not a document number like 湘政发〔2017〕8号"),
+                format!("“{s}”不是有效的文号，应形如湘政发〔2017〕8号"),
             )
         };
         let (prefix, rest) = s.split_once('〔').ok_or_else(err)?;
@@ -104,11 +104,11 @@ impl DecreeInput {
         let number = inv.take("", DecreeNumber::parse(&self.number));
         let title = self.title.trim().to_string();
         if !(4..=200).contains(&title.chars().count()) {
-            inv.push("title", "a title of 4 to 200 characters");
+            inv.push("title", "文件标题应为4至200个字");
         }
         let date = |inv: &mut Invalid, field: &str, s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| inv.push(field, format!("`{s}` is not a date (YYYY-MM-DD)")))
+                .map_err(|_| inv.push(field, format!("“{s}”不是有效日期，格式应为YYYY-MM-DD")))
                 .ok()
         };
         let issued_on = date(&mut inv, "issued_on", &self.issued_on);
@@ -116,10 +116,7 @@ impl DecreeInput {
         if let (Some(i), Some(e)) = (issued_on, effective_on)
             && e < i
         {
-            inv.push(
-                "effective_on",
-                "a decree cannot take effect before it is issued",
-            );
+            inv.push("effective_on", "生效日期不能早于发文日期");
         }
         match (number, issued_on, effective_on) {
             (Some(number), Some(issued_on), Some(effective_on)) if inv.0.is_empty() => {
@@ -183,7 +180,14 @@ impl AdjustmentKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == s || k.zh() == s)
-            .ok_or_else(|| Invalid::one("kind", format!("`{s}` is not an adjustment kind")))
+            .ok_or_else(|| {
+                Invalid::one(
+                    "kind",
+                    format!(
+                        "“{s}”不是有效的调整类型，应为新增、取消、下放、合并、前置改后置或修改"
+                    ),
+                )
+            })
     }
 }
 

@@ -56,7 +56,7 @@ impl Channel {
             .ok_or_else(|| {
                 Invalid::one(
                     "channels",
-                    format!("`{s}` is not a channel: hall, web, mobile, kiosk or hotline"),
+                    format!("“{s}”不是可用的办理渠道，应为 hall（窗口）、web（网上）、mobile（移动端）、kiosk（自助终端）或 hotline（热线）"),
                 )
             })
     }
@@ -232,6 +232,11 @@ pub struct Item {
     /// 全链条: items handled together as one chain (e.g. 开办餐饮店).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_group: Option<String>,
+    /// 告知承诺制: the applicant may sign a written commitment that they meet
+    /// the conditions; the window then decides on the spot and the department
+    /// verifies afterwards (国办发〔2020〕42号).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub commitment_allowed: bool,
 }
 
 impl Item {
@@ -257,13 +262,13 @@ impl Item {
         let mut inv = Invalid::default();
         let name_len = self.name.chars().count();
         if self.name.trim().is_empty() || !(2..=100).contains(&name_len) {
-            inv.push("name", "a name of 2 to 100 characters");
+            inv.push("name", "事项名称应为2至100个字");
         }
         if self.code.division() != &self.division {
             inv.push(
                 "code",
                 format!(
-                    "the code's division {} is not the item's division {}",
+                    "事项编码中的区划{}与事项所属区划{}不一致",
                     self.code.division(),
                     self.division
                 ),
@@ -273,91 +278,82 @@ impl Item {
             inv.push(
                 "code",
                 format!(
-                    "the code's kind digits say {}, the item is {}",
+                    "事项编码中的类别代码表示“{}”，与事项类别“{}”不一致",
                     self.code.basic().kind(),
                     self.kind
                 ),
             );
         }
         if self.aliases.len() > 20 {
-            inv.push("aliases", "at most 20 aliases");
+            inv.push("aliases", "别名最多20个");
         }
         let mut seen = BTreeSet::new();
         for (i, a) in self.aliases.iter().enumerate() {
             let n = a.chars().count();
             if a.trim().is_empty() || n > 30 {
-                inv.push(format!("aliases[{i}]"), "an alias has 1 to 30 characters");
+                inv.push(format!("aliases[{i}]"), "每个别名应为1至30个字");
             } else if !seen.insert(a.as_str()) || *a == self.name {
-                inv.push(format!("aliases[{i}]"), format!("`{a}` is listed twice"));
+                inv.push(format!("aliases[{i}]"), format!("别名“{a}”重复"));
             }
         }
         if self.kind.requires_legal_basis() && self.legal_basis.is_empty() {
             inv.push(
                 "legal_basis",
-                format!("a {} must cite its legal basis (职权法定)", self.kind),
+                format!("{}事项必须列明设定依据（职权法定）", self.kind),
             );
         }
         for (i, b) in self.legal_basis.iter().enumerate() {
             if b.law.trim().is_empty() {
-                inv.push(format!("legal_basis[{i}].law"), "the law's name is empty");
+                inv.push(format!("legal_basis[{i}].law"), "请填写法律法规名称");
             }
         }
         if let Some(limit) = self.statutory_limit {
             if limit.days == 0 || limit.days > 365 {
-                inv.push("statutory_days", "a statutory limit of 1 to 365 days");
+                inv.push("statutory_days", "法定时限应为1至365天");
             } else if self.promised_days > limit.as_working_days_floor() {
                 inv.push(
                     "promised_days",
                     format!(
-                        "the promised limit ({} working days) exceeds the statutory limit ({})",
+                        "承诺时限（{}个工作日）不能超过法定时限（{}）",
                         self.promised_days,
                         limit.zh()
                     ),
                 );
             }
         } else if self.promised_days > 365 {
-            inv.push(
-                "promised_days",
-                "a promised limit of at most 365 working days",
-            );
+            inv.push("promised_days", "承诺时限最多365个工作日");
         }
         if self.visits > 2 {
             inv.push(
                 "visits",
-                "on-site visits are 0, 1 or 2 (最多跑一次 means at most 1)",
+                "到现场次数只能是0、1或2次（最多跑一次即不超过1次）",
             );
         }
         if self.channels.is_empty() {
-            inv.push("channels", "at least one channel");
+            inv.push("channels", "至少选择一个办理渠道");
         }
         if self.visits == 0
             && !self.channels.contains(&Channel::Web)
             && !self.channels.contains(&Channel::Mobile)
         {
-            inv.push(
-                "visits",
-                "zero visits (零跑腿) needs the web or mobile channel",
-            );
+            inv.push("visits", "零跑腿事项须开通网上或移动端办理渠道");
         }
         if self.materials.len() > 60 {
-            inv.push("materials", "at most 60 materials");
+            inv.push("materials", "申请材料最多60项");
         }
         for (i, m) in self.materials.iter().enumerate() {
             if m.name.trim().is_empty() || m.name.chars().count() > 100 {
-                inv.push(
-                    format!("materials[{i}].name"),
-                    "a material name of 1 to 100 characters",
-                );
+                inv.push(format!("materials[{i}].name"), "材料名称应为1至100个字");
             }
             if m.may_defer && !m.required {
                 inv.push(
                     format!("materials[{i}].may_defer"),
-                    "only a required material can be deferred (容缺); an optional one needs no promise",
+                    "只有必要材料可以容缺；非必要材料无需承诺补齐",
                 );
             }
         }
         if self.fee.fen < 0 {
-            inv.push("fee_fen", "a fee cannot be negative");
+            inv.push("fee_fen", "收费金额不能为负数");
         }
         if self.fee.fen > 0
             && self
@@ -366,20 +362,32 @@ impl Item {
                 .as_deref()
                 .is_none_or(|b| b.trim().is_empty())
         {
-            inv.push(
-                "fee_basis",
-                "a fee needs the document that allows it (收费依据)",
-            );
+            inv.push("fee_basis", "收费事项须填写收费依据");
         }
         for (i, p) in self.prerequisites.iter().enumerate() {
             if p.trim().is_empty() {
-                inv.push(format!("prerequisites[{i}]"), "empty");
+                inv.push(format!("prerequisites[{i}]"), "前置条件不能为空");
             }
         }
         for (i, p) in self.post_links.iter().enumerate() {
             if p.trim().is_empty() {
-                inv.push(format!("post_links[{i}]"), "empty");
+                inv.push(format!("post_links[{i}]"), "后置事项不能为空");
             }
+        }
+        // The reform covers 证明事项 and 涉企经营许可 (国办发〔2020〕42号): a
+        // licence or a confirmation can rest on the applicant's word and be
+        // checked afterwards; a penalty, levy or inspection is the state acting
+        // on someone and has nothing for them to promise.
+        if self.commitment_allowed
+            && !matches!(self.kind, ItemKind::Licensing | ItemKind::Confirmation)
+        {
+            inv.push(
+                "commitment_allowed",
+                format!(
+                    "只有行政许可和行政确认事项可以实行告知承诺制，本事项是{}",
+                    self.kind
+                ),
+            );
         }
         inv.into_result(|| ())
     }
@@ -409,6 +417,8 @@ pub struct ItemInput {
     pub prerequisites: Vec<String>,
     pub post_links: Vec<String>,
     pub chain_group: Option<String>,
+    /// 告知承诺: see [`Item::commitment_allowed`].
+    pub commitment_allowed: bool,
 }
 
 impl ItemInput {
@@ -423,7 +433,7 @@ impl ItemInput {
             Some(other) => {
                 inv.push(
                     "statutory_unit",
-                    format!("`{other}` is neither `working` nor `calendar`"),
+                    format!("时限单位“{other}”无法识别，应为工作日（working）或自然日（calendar）"),
                 );
                 None
             }
@@ -433,13 +443,13 @@ impl ItemInput {
             Some(d) => match u16::try_from(d) {
                 Ok(days) => unit.map(|unit| TimeLimit { days, unit }),
                 Err(_) => {
-                    inv.push("statutory_days", "a statutory limit of 1 to 365 days");
+                    inv.push("statutory_days", "法定时限应为1至365天");
                     None
                 }
             },
         };
         let promised_days = u16::try_from(self.promised_days).ok().or_else(|| {
-            inv.push("promised_days", "working days, 0 or more");
+            inv.push("promised_days", "承诺时限应为0个或以上工作日");
             None
         });
         // Range-checked here as well as in `check`, so a row with a bad kind
@@ -450,7 +460,7 @@ impl ItemInput {
             .or_else(|| {
                 inv.push(
                     "visits",
-                    "on-site visits are 0, 1 or 2 (最多跑一次 means at most 1)",
+                    "到现场次数只能是0、1或2次（最多跑一次即不超过1次）",
                 );
                 None
             });
@@ -467,7 +477,7 @@ impl ItemInput {
             }
         }
         if self.department_id <= 0 {
-            inv.push("department_id", "the implementing department is required");
+            inv.push("department_id", "请选择实施部门");
         }
         let trimmed = |v: Vec<String>| -> Vec<String> {
             v.into_iter()
@@ -508,6 +518,7 @@ impl ItemInput {
             prerequisites: trimmed(self.prerequisites),
             post_links: trimmed(self.post_links),
             chain_group: self.chain_group.filter(|c| !c.trim().is_empty()),
+            commitment_allowed: self.commitment_allowed,
         };
         item.check()?;
         Ok(item)
@@ -541,6 +552,7 @@ impl From<&Item> for ItemInput {
             prerequisites: i.prerequisites.clone(),
             post_links: i.post_links.clone(),
             chain_group: i.chain_group.clone(),
+            commitment_allowed: i.commitment_allowed,
         }
     }
 }
@@ -666,5 +678,32 @@ mod tests {
         i.code = "430100-1100001".into();
         i.legal_basis.clear();
         assert!(i.parse().is_ok());
+    }
+
+    #[test]
+    fn commitment_only_for_licences_and_confirmations() {
+        let mut i = food_licence();
+        i.commitment_allowed = true;
+        let item = i.clone().parse().expect("a licence may allow 告知承诺");
+        assert!(item.commitment_allowed);
+        // It survives the round trip through the stored JSON and the form.
+        let back: Item = serde_json::from_value(serde_json::to_value(&item).unwrap()).unwrap();
+        assert!(back.commitment_allowed);
+        assert!(ItemInput::from(&back).commitment_allowed);
+        // An old body without the field reads as not allowed.
+        let mut old = serde_json::to_value(food_licence().parse().unwrap()).unwrap();
+        old.as_object_mut().unwrap().remove("commitment_allowed");
+        assert!(
+            !serde_json::from_value::<Item>(old)
+                .unwrap()
+                .commitment_allowed
+        );
+
+        i.kind = "行政处罚".into();
+        i.code = "430100-0200001".into();
+        let e = i.parse().unwrap_err();
+        let f: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(f, ["commitment_allowed"], "{e}");
+        assert!(e.0[0].reason.contains("行政处罚"), "{e}");
     }
 }

@@ -68,7 +68,7 @@ impl ItemKind {
             let names: Vec<&str> = Self::ALL.iter().map(|k| k.zh()).collect();
             Invalid::one(
                 "kind",
-                format!("`{s}` is not a kind; one of {}", names.join("、")),
+                format!("事项类别“{s}”无法识别，应为以下之一：{}", names.join("、")),
             )
         })
     }

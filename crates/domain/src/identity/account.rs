@@ -26,7 +26,10 @@ impl AccountKind {
             "citizen" => Ok(Self::Citizen),
             "enterprise" => Ok(Self::Enterprise),
             "staff" => Ok(Self::Staff),
-            _ => Err(Invalid::one("kind", "kind is `citizen` or `enterprise`")),
+            _ => Err(Invalid::one(
+                "kind",
+                "账户类型应为citizen（个人）或enterprise（企业）",
+            )),
         }
     }
 }
@@ -44,7 +47,7 @@ impl Username {
         if !(3..=64).contains(&s.len()) || !s.chars().all(ok_char) {
             return Err(Invalid::one(
                 "username",
-                "3 to 64 letters, digits, `-`, `_` or `.`",
+                "用户名应为3至64个字符，只能包含字母、数字和“-”“_”“.”",
             ));
         }
         // ID numbers end in `X` and credit codes carry letters; people type them

@@ -17,21 +17,19 @@ impl IdNumber {
         let s = s.trim().to_ascii_uppercase();
         let err = |why: &str| Invalid::one("id_number", why.to_string());
         if s.len() != 18 {
-            return Err(err("a resident ID number has 18 characters"));
+            return Err(err("居民身份证号码应为18位"));
         }
         let b = s.as_bytes();
         if !b[..17].iter().all(u8::is_ascii_digit) {
-            return Err(err("the first 17 characters of an ID number are digits"));
+            return Err(err("身份证号码前17位应为数字"));
         }
         let (y, m, d) = (&s[6..10], &s[10..12], &s[12..14]);
         let birth = format!("{y}-{m}-{d}");
         if chrono::NaiveDate::parse_from_str(&birth, "%Y-%m-%d").is_err() || y < "1850" {
-            return Err(err("characters 7-14 are not a real birth date (YYYYMMDD)"));
+            return Err(err("身份证号码第7至14位不是有效的出生日期"));
         }
         if b[17] != Self::check_char(&s[..17]) {
-            return Err(err(
-                "the check character (the 18th) does not match: a typo?",
-            ));
+            return Err(err("身份证号码校验位（第18位）不正确，请检查是否输错"));
         }
         Ok(Self(s))
     }
@@ -96,7 +94,7 @@ mod tests {
             IdNumber::parse(&bad)
                 .unwrap_err()
                 .to_string()
-                .contains("check")
+                .contains("校验位")
         );
         assert!(IdNumber::parse("4301051990030712").is_err());
         assert!(IdNumber::parse(&with_check("43010519901307123")).is_err());

@@ -10,7 +10,7 @@ impl Password {
     pub fn parse(s: &str) -> Result<Self, Invalid> {
         let n = s.chars().count();
         if !(8..=128).contains(&n) {
-            return Err(Invalid::one("password", "8 to 128 characters"));
+            return Err(Invalid::one("password", "密码应为8至128个字符"));
         }
         Ok(Self(s.to_string()))
     }

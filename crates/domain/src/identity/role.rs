@@ -64,7 +64,7 @@ impl Role {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| Invalid::one("role", format!("`{s}` is not a role")))
+            .ok_or_else(|| Invalid::one("role", format!("“{s}”不是有效的角色")))
     }
 
     pub fn is_staff(self) -> bool {

@@ -25,25 +25,21 @@ impl Uscc {
         let s = s.trim().to_ascii_uppercase();
         let err = |why: String| Invalid::one("uscc", why);
         if s.len() != 18 || !s.is_ascii() {
-            return Err(err("a unified social credit code has 18 characters".into()));
+            return Err(err("统一社会信用代码应为18位".into()));
         }
         let b = s.as_bytes();
         if let Some(i) = b.iter().position(|&c| value(c).is_none()) {
             return Err(err(format!(
-                "character {} (`{}`) is not allowed: digits and capital letters except I, O, S, V, Z",
+                "第{}位字符“{}”不允许使用：只能是数字和大写字母（不含I、O、S、V、Z）",
                 i + 1,
                 b[i] as char
             )));
         }
         if !b[2..8].iter().all(u8::is_ascii_digit) {
-            return Err(err(
-                "characters 3-8 are a division code and must be digits".into()
-            ));
+            return Err(err("统一社会信用代码第3至8位是行政区划码，应为数字".into()));
         }
         if b[17] != Self::check_char(&s[..17]).unwrap_or(0) {
-            return Err(err(
-                "the check character (the 18th) does not match: a typo?".into(),
-            ));
+            return Err(err("统一社会信用代码校验位不正确，请检查是否输错".into()));
         }
         Ok(Self(s))
     }
@@ -104,7 +100,7 @@ mod tests {
         let wrong = if last == b'0' { '1' } else { '0' };
         let e = Uscc::parse(&format!("{}{wrong}", &good[..17])).unwrap_err();
         assert_eq!(e.0[0].field, "uscc");
-        assert!(e.to_string().contains("check"));
+        assert!(e.to_string().contains("校验位"));
         assert!(Uscc::parse("91430100MA4L0000I1").is_err());
         assert!(Uscc::parse("9143010").is_err());
         assert!(Uscc::parse("91A30100MA4L000011").is_err());

@@ -34,7 +34,7 @@ macro_rules! impl_appointment_store {
             fn time(r: &DbRow, col: &str) -> Result<NaiveTime> {
                 let s: String = r.try_get(col)?;
                 NaiveTime::parse_from_str(&s, "%H:%M").map_err(|_| {
-                    StoreError::Invalid(bianli_domain::Invalid::one(col, format!("stored `{s}` is not HH:MM")))
+                    StoreError::Invalid(bianli_domain::Invalid::one(col, format!("已存储的时间“{s}”不是HH:MM格式")))
                 })
             }
 
@@ -92,7 +92,7 @@ macro_rules! impl_appointment_store {
                 .await?
                 .rows_affected();
                 if taken != 1 {
-                    return Err(StoreError::conflict("slot", "this slot is fully booked: choose another"));
+                    return Err(StoreError::conflict("slot", "该时段已约满，请选择其他时段"));
                 }
                 Ok(())
             }
@@ -133,7 +133,7 @@ macro_rules! impl_appointment_store {
                 .map_err(|e| match crate::sql::unique_violation(e, &["account_id"]) {
                     StoreError::Conflict { .. } => StoreError::conflict(
                         "slot",
-                        format!("you already hold a booking for {} on {}: cancel or reschedule it", s.item_name, s.date),
+                        format!("您在{}已预约“{}”，请先取消或改约", s.date, s.item_name),
                     ),
                     other => other,
                 })?;
@@ -278,7 +278,7 @@ macro_rules! impl_appointment_store {
                         .map_err(|e| match crate::sql::unique_violation(e, &["times"]) {
                             StoreError::Conflict { .. } => StoreError::conflict(
                                 "times",
-                                format!("{} on {} is already open for this item", hhmm(start), s.date),
+                                format!("该事项{}{}的时段已开放", s.date, hhmm(start)),
                             ),
                             other => other,
                         })?;
@@ -352,7 +352,7 @@ macro_rules! impl_appointment_store {
                     .await?
                     .rows_affected();
                     if moved != 1 {
-                        return Err(StoreError::conflict("status", "the booking is no longer booked"));
+                        return Err(StoreError::conflict("status", "该预约已不是“已预约”状态"));
                     }
                     // Slot rows in id order, so two opposite moves cannot deadlock.
                     if to.id < old.slot_id {
@@ -387,7 +387,7 @@ macro_rules! impl_appointment_store {
                         other => {
                             return Err(StoreError::Invalid(bianli_domain::Invalid::one(
                                 "status",
-                                format!("a booking is not closed as {}", other.as_str()),
+                                format!("预约不能以“{}”结束", other.zh()),
                             )));
                         }
                     };
@@ -402,7 +402,7 @@ macro_rules! impl_appointment_store {
                     .await?
                     .rows_affected();
                     if changed != 1 {
-                        return Err(StoreError::conflict("status", "the booking is no longer booked"));
+                        return Err(StoreError::conflict("status", "该预约已不是“已预约”状态"));
                     }
                     if to == BookingStatus::Cancelled {
                         give_place_back(&mut tx, b.slot_id).await?;

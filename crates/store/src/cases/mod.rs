@@ -63,6 +63,9 @@ pub struct CaseChange<'a> {
     pub event: NewEvent,
     pub cards: &'a [NewCard],
     pub certificate: Option<&'a Certificate>,
+    /// The case's certificate as revoked (a false 告知承诺), replacing the
+    /// stored one.
+    pub revoked: Option<&'a Certificate>,
 }
 
 /// 好差评 of one item or one department.

@@ -39,6 +39,49 @@ macro_rules! impl_case_store {
                 rows.iter().map(stored).collect()
             }
 
+            /// 告知承诺: the verification's row follows the case, and a
+            /// revoked certificate replaces the stored one, with its event.
+            async fn commitment_rows(
+                tx: &mut Tx,
+                id: i64,
+                change: &CaseChange<'_>,
+                at: DateTime<Utc>,
+            ) -> Result<()> {
+                if let Some(v) = &change.case.verification {
+                    sqlx::query(
+                        "INSERT INTO cases_verifications \
+                         (case_id, department_id, due, provisional, confirmed, done_on) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO UPDATE \
+                         SET due = excluded.due, provisional = excluded.provisional, \
+                         confirmed = excluded.confirmed, done_on = excluded.done_on",
+                    )
+                    .bind(id)
+                    .bind(change.case.department_id)
+                    .bind(v.due)
+                    .bind(v.provisional)
+                    .bind(v.result.as_ref().map(|r| r.confirmed))
+                    .bind(v.result.as_ref().map(|r| r.on))
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                if let Some(c) = change.revoked {
+                    let done = sqlx::query(
+                        "UPDATE cases_certificates SET body = $1 WHERE number = $2 AND case_id = $3",
+                    )
+                    .bind(Json(c))
+                    .bind(&c.number)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Err(StoreError::NotFound(format!("证照{}", c.number)));
+                    }
+                    let e = crate::cases::sql::revocation_event(c, &change.event.actor);
+                    write_event(tx, &e, at).await?;
+                }
+                Ok(())
+            }
+
 
             const RATING_COLS: &str = "c.number, r.channel, r.item_code, r.department_id, \
                 r.score, r.comment, r.account_id, r.on_day, r.follow_up_due, r.answer, \
@@ -223,7 +266,7 @@ macro_rules! impl_case_store {
                     if done.rows_affected() != 1 {
                         return Err(StoreError::conflict(
                             "revision",
-                            "the case changed while you were looking at it; reload it and try again",
+                            "办件在您查看期间已有变化，请刷新后重试",
                         ));
                     }
                     write_event(&mut tx, &change.event, at).await?;
@@ -241,6 +284,7 @@ macro_rules! impl_case_store {
                         let e = crate::cases::sql::certificate_event(c, &change.event.actor);
                         write_event(&mut tx, &e, at).await?;
                     }
+                    commitment_rows(&mut tx, id, &change, at).await?;
                     tx.commit().await?;
                     Ok(revision + 1)
                 }
@@ -408,7 +452,7 @@ macro_rules! impl_case_store {
                     .map_err(|e| match crate::sql::unique_violation(e, &["channel"]) {
                         StoreError::Conflict { .. } => StoreError::conflict(
                             "channel",
-                            "this case was already rated for the channel it came through",
+                            "该办件已就其申报渠道评价过，不能重复评价",
                         ),
                         other => other,
                     })?;
@@ -439,7 +483,7 @@ macro_rules! impl_case_store {
                     at: DateTime<Utc>,
                 ) -> Result<()> {
                     let Some(f) = rating.follow_up.as_ref() else {
-                        return Err(StoreError::conflict("state", "no follow-up to answer"));
+                        return Err(StoreError::conflict("state", "没有需要回复的整改"));
                     };
                     let mut tx = self.begin_cases().await?;
                     let done = sqlx::query(
@@ -456,7 +500,7 @@ macro_rules! impl_case_store {
                     if done.rows_affected() != 1 {
                         return Err(StoreError::conflict(
                             "answer",
-                            "the follow-up was answered meanwhile",
+                            "该整改已由他人回复",
                         ));
                     }
                     let e = crate::cases::sql::rating_event(rating, "rating.answered", actor);
@@ -575,6 +619,16 @@ pub(crate) fn certificate_event(c: &Certificate, actor: &str) -> NewEvent {
             "issued_on": c.issued_on,
             "valid_until": c.valid_until,
         }),
+    )
+}
+
+pub(crate) fn revocation_event(c: &Certificate, actor: &str) -> NewEvent {
+    NewEvent::new(
+        "cases",
+        "certificate.revoked",
+        format!("certificate:{}", c.number),
+        actor,
+        serde_json::json!({ "case": c.case_number, "item": c.item_code }),
     )
 }
 

@@ -111,7 +111,7 @@ impl SlotChoice {
             Some(v) => v
                 .as_i64()
                 .filter(|n| *n > 0)
-                .ok_or_else(|| Invalid::one("slot", format!("{v} is not a slot id")).into()),
+                .ok_or_else(|| Invalid::one("slot", format!("“{v}”不是有效的时段编号")).into()),
         }
     }
 }

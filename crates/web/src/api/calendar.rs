@@ -89,7 +89,7 @@ async fn load(
     if !csv {
         return Err(Invalid::one(
             "body",
-            "send the file with Content-Type: text/csv, in the columns date,kind,name,name_zh",
+            "请以Content-Type: text/csv上传文件，列为date,kind,name,name_zh",
         )
         .into());
     }

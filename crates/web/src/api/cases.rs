@@ -57,7 +57,7 @@ async fn upload(
     let content = axum::body::to_bytes(body, limit).await.map_err(|_| {
         Invalid::one(
             "body",
-            format!("a file may be at most {} MiB", MAX_FILE_BYTES >> 20),
+            format!("单个文件不能超过{} MiB", MAX_FILE_BYTES >> 20),
         )
     })?;
     let declared = headers
@@ -115,7 +115,7 @@ async fn scan(State(s): State<AppState>, Authed(actor): Authed) -> Result<Json<S
         actor.role,
         bianli_domain::identity::Role::Admin | bianli_domain::identity::Role::Supervisor
     ) {
-        return Err(AppError::Forbidden("the deadline scan is run by supervisors".into()).into());
+        return Err(AppError::Forbidden("时限扫描只能由电子监察人员发起".into()).into());
     }
     Ok(Json(s.app.sweep_deadlines().await?))
 }
@@ -175,12 +175,8 @@ async fn case(
     }
     // Anonymous callers come with the receipt's code; the case itself is
     // for the signed-in applicant and staff.
-    let token = bearer(&headers).ok_or_else(|| {
-        Invalid::one(
-            "code",
-            "give the verification code from the receipt, or sign in to see the whole case",
-        )
-    })?;
+    let token = bearer(&headers)
+        .ok_or_else(|| Invalid::one("code", "请填写回执上的查询码，或登录后查看完整办件"))?;
     let actor = s.app.authenticate(token).await?;
     let view: CaseView = s.app.case_detail(&actor, &number).await?;
     Ok(Json(view).into_response())

@@ -24,13 +24,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !json {
-            return Err(
-                Invalid::one("body", "send JSON with Content-Type: application/json").into(),
-            );
+            return Err(Invalid::one("body", "请以Content-Type: application/json发送JSON").into());
         }
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|_| Invalid::one("body", "the body could not be read"))?;
+            .map_err(|_| Invalid::one("body", "无法读取请求内容"))?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de)
             .map(JsonBody)
@@ -73,5 +71,5 @@ pub fn id(field: &str, s: &str) -> Result<i64, ApiError> {
     s.parse::<i64>()
         .ok()
         .filter(|n| *n > 0)
-        .ok_or_else(|| Invalid::one(field, format!("`{s}` is not an id")).into())
+        .ok_or_else(|| Invalid::one(field, format!("“{s}”不是有效的编号")).into())
 }

@@ -60,7 +60,7 @@ async fn run(s: &AppState, raw: &str, req: Request, next: Next) -> Result<Respon
     {
         IdempotencyStart::InProgress => Err(ApiError(AppError::Conflict {
             field: "Idempotency-Key".into(),
-            message: "a request with this key is still being processed".into(),
+            message: "使用该幂等键的请求仍在处理中".into(),
         })),
         IdempotencyStart::Done {
             method: m,
@@ -71,7 +71,7 @@ async fn run(s: &AppState, raw: &str, req: Request, next: Next) -> Result<Respon
             if m != method || p != path {
                 return Err(ApiError(AppError::Invalid(bianli_domain::Invalid::one(
                     "Idempotency-Key",
-                    format!("this key was used for {m} {p}; use a new key for another request"),
+                    format!("该幂等键已用于{m} {p}，其他请求请使用新的键"),
                 ))));
             }
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);

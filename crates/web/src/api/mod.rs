@@ -9,6 +9,7 @@ mod idempotency;
 mod identity;
 mod ledger;
 mod openapi;
+mod oversight;
 mod routes;
 
 use axum::Router;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
         .nest("/ledger", ledger::routes())
+        .nest("/oversight", oversight::routes())
         .get(
             "/openapi.json",
             move || openapi::serve(served.clone()),
@@ -36,7 +38,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let _ = document.set(json.into());
     router
         .fallback(|| async {
-            crate::ApiError(bianli_app::AppError::NotFound("this API path".into()))
+            crate::ApiError(bianli_app::AppError::NotFound("该接口路径".into()))
         })
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -118,7 +118,7 @@ async fn adjustable(
             return Err(refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 field,
-                format!("没有编码为 {code} 的事项 (no such item)"),
+                format!("没有编码为 {code} 的事项"),
             ));
         }
         Err(e) => return Err(Refused::Failed(e)),
@@ -128,7 +128,7 @@ async fn adjustable(
         return Err(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             field,
-            format!("{}（{code}）已不再实施 (no longer in force)", item.name),
+            format!("{}（{code}）已不再实施", item.name),
         ));
     }
     if !viewer.maintains(item.department_id) {
@@ -178,7 +178,7 @@ async fn to_add(app: &App, viewer: &Viewer, code: &str) -> Result<Target, Refuse
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "code",
                 format!(
-                    "编码 {code} 已有在实施的事项“{}”；调整已有事项请用“修改事项” (already in force)",
+                    "编码 {code} 已有在实施的事项“{}”；调整已有事项请用“修改事项”",
                     d.current.item.name
                 ),
             ));
@@ -194,14 +194,14 @@ async fn to_add(app: &App, viewer: &Viewer, code: &str) -> Result<Target, Refuse
                 StatusCode::FORBIDDEN,
                 "code",
                 format!(
-                    "编码前六位是实施事项的行政区划代码；部门管理员只能新增本部门所在区划的事项，{division} 不是 (not your division)"
+                    "编码前六位是实施事项的行政区划代码；部门管理员只能新增本部门所在区划的事项，{division} 不是"
                 ),
             )
         } else {
             refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "code",
-                format!("行政区划 {division} 没有实施部门 (no department there)"),
+                format!("行政区划 {division} 没有实施部门"),
             )
         });
     }
@@ -237,7 +237,7 @@ async fn to_merge(app: &App, viewer: &Viewer, codes: &[String]) -> Result<Target
         return Err(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             "codes",
-            "请至少填写两个不同的事项编码 (two or more codes)".into(),
+            "请至少填写两个不同的事项编码".into(),
         ));
     }
     let mut errors = Vec::new();
@@ -260,7 +260,7 @@ async fn to_merge(app: &App, viewer: &Viewer, codes: &[String]) -> Result<Target
             if d.current.item.division != first {
                 errors.push((
                     format!("codes[{i}]"),
-                    "被合并的事项须属于同一行政区划 (one division)".into(),
+                    "被合并的事项须属于同一行政区划".into(),
                 ));
             }
         }

@@ -99,7 +99,7 @@ async fn editable(s: &AppState, viewer: &Viewer, code: &str) -> Result<ItemDetai
     if detail.current.valid_to.is_some() {
         return Err(viewer.fail(AppError::Conflict {
             field: "code".into(),
-            message: "本事项已不再实施，不能编辑 (the item is no longer in force)".into(),
+            message: "本事项已不再实施，不能编辑".into(),
         }));
     }
     if !viewer.maintains(detail.current.item.department_id) {

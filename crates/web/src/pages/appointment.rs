@@ -106,7 +106,7 @@ async fn choose_page(
         .await
         .map_err(|e| viewer.fail(e))?
         .pop()
-        .ok_or_else(|| viewer.fail(AppError::NotFound(format!("a hall for {code}"))))?;
+        .ok_or_else(|| viewer.fail(AppError::NotFound(format!("办理{code}的大厅"))))?;
     let (_, slots) = s
         .app
         .hall_slots(hall.id, Some(item), None, None)
@@ -410,7 +410,7 @@ pub async fn arrival(
     let done = match what.as_str() {
         "check-in" => s.app.check_in(&actor, &ticket).await,
         "no-show" => s.app.mark_no_show(&actor, &ticket).await,
-        _ => Err(AppError::NotFound("this page".into())),
+        _ => Err(AppError::NotFound("该页面".into())),
     };
     let b = done.map_err(|e| viewer.fail(e))?;
     let back = safe_next(form.get("next"))

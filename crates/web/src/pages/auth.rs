@@ -49,7 +49,14 @@ impl Viewer {
             name: a.display_name.clone(),
             role: a.role.zh(),
         });
-        Chrome::new(section, user, self.is_maintainer(), self.csrf(), &self.here)
+        Chrome::new(
+            section,
+            user,
+            self.is_maintainer(),
+            self.is_supervisor(),
+            self.csrf(),
+            &self.here,
+        )
     }
 
     /// A failure rendered with this viewer's header.
@@ -65,6 +72,16 @@ impl Viewer {
             .as_deref()
             .map(identity::csrf_token)
             .unwrap_or_default()
+    }
+
+    /// Supervisors (and admins) get the workbench of cards in the navigation.
+    pub fn is_supervisor(&self) -> bool {
+        self.actor.as_ref().is_some_and(|a| {
+            matches!(
+                a.role,
+                bianli_domain::identity::Role::Supervisor | bianli_domain::identity::Role::Admin
+            )
+        })
     }
 
     pub fn is_maintainer(&self) -> bool {

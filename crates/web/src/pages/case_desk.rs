@@ -59,6 +59,8 @@ pub struct DeskPage {
     pub heading: &'static str,
     pub empty: &'static str,
     pub rows: Vec<Row>,
+    /// A window clerk also files for hotline callers.
+    pub hotline: bool,
 }
 
 /// `GET /cases`: the applicant's cases, or the staff member's queue.
@@ -85,6 +87,7 @@ pub async fn desk(State(s): State<AppState>, viewer: Viewer) -> Result<Response,
         heading,
         empty,
         rows: entries.into_iter().map(row).collect(),
+        hotline: actor.role == Role::Clerk,
     })
 }
 
@@ -181,6 +184,7 @@ pub struct CasePage {
     pub card: Option<&'static str>,
     pub actions: Vec<Offer>,
     pub materials: Vec<(usize, String)>,
+    pub rating: super::rating::RatingBlock,
 }
 
 /// The whole case, to its applicant and the staff handling it.
@@ -194,6 +198,12 @@ pub async fn show(s: &AppState, viewer: &Viewer, number: &str) -> Result<Respons
         .case_detail(&actor, number)
         .await
         .map_err(|e| viewer.fail(e))?;
+    let rating = s
+        .app
+        .case_rating(&actor, number)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    let rating = super::rating::block(&rating, viewer, number, None, &viewer.here);
     let materials = v
         .case
         .materials
@@ -211,6 +221,7 @@ pub async fn show(s: &AppState, viewer: &Viewer, number: &str) -> Result<Respons
         card: v.card.map(|c| c.zh()),
         actions: offers(&v, &actor),
         materials,
+        rating,
         v,
     })
 }
@@ -261,7 +272,7 @@ pub async fn act(
         other => {
             return Err(viewer.fail(Invalid::one(
                 "action",
-                format!("`{other}` is not an action of this page"),
+                format!("“{other}”不是本页面可执行的操作"),
             )));
         }
     };

@@ -41,6 +41,7 @@ pub struct StatusPage {
     pub due: Option<String>,
     pub countdown: Option<String>,
     pub papers: Vec<(String, &'static str)>,
+    pub rating: super::rating::RatingBlock,
 }
 
 /// With `?code=`: the public status. Without: the whole case, to its
@@ -66,6 +67,12 @@ pub async fn status(
         .status(&number, &code)
         .await
         .map_err(|e| viewer.fail(e))?;
+    let rating = s
+        .app
+        .case_rating_by_code(&number, &code)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    let rating = super::rating::block(&rating, &viewer, &number, Some(code.as_str()), &viewer.here);
     let paper = |p: &str| format!("/cases/{}/papers/{p}?code={code}", status.number);
     let mut papers = vec![(paper("receipt"), "申请材料接收回执")];
     let whats: Vec<&str> = status.timeline.iter().map(|e| e.what.as_str()).collect();
@@ -101,6 +108,7 @@ pub async fn status(
         }),
         countdown,
         papers,
+        rating,
         s: status,
     };
     ok(&page)

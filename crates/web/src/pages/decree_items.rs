@@ -334,7 +334,7 @@ async fn save(
             .find(|dep| dep.id.to_string() == typed.department)
         {
             Some(dep) => base.department_id = dep.id,
-            None => inv.push("department_id", "请选择实施部门 (choose the department)"),
+            None => inv.push("department_id", "请选择实施部门"),
         }
     }
     let (input, unread) = typed.fields.apply_to(base);

@@ -224,7 +224,7 @@ pub fn parse_id(s: &str) -> Result<i64, Invalid> {
         .parse::<i64>()
         .ok()
         .filter(|n| *n > 0)
-        .ok_or_else(|| Invalid::one("id", format!("`{s}` is not a decree id")))
+        .ok_or_else(|| Invalid::one("id", format!("“{s}”不是有效的调整决定编号")))
 }
 
 pub async fn show(

@@ -44,15 +44,17 @@ pub async fn show(
     q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let q = form::query(&viewer, q)?;
-    let id: i64 =
-        id.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-            viewer.fail(Invalid::one("id", format!("`{id}` is not a department id")))
-        })?;
+    let id: i64 = id
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| viewer.fail(Invalid::one("id", format!("“{id}”不是有效的部门编号"))))?;
     let names = Names::load(&s.app).await.map_err(|e| viewer.fail(e))?;
     let dep = names
         .department(id)
         .cloned()
-        .ok_or_else(|| viewer.fail(AppError::NotFound(format!("department {id}"))))?;
+        .ok_or_else(|| viewer.fail(AppError::NotFound(format!("部门{id}"))))?;
     let found = s
         .app
         .search_items(&ItemQuery {

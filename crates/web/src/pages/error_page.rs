@@ -71,10 +71,17 @@ pub fn label_of(field: &str) -> &'static str {
         "code" => "事项编码",
         "codes" => "被合并事项",
         "chain_group" => "全链条",
+        "commitment_allowed" => "告知承诺",
         "decree" => "调整决定",
         "prerequisite" | "prerequisites" => "前置条件",
         "post_links" => "后置事项",
         "adjustments" => "调整事项",
+        "item" => "事项",
+        "form" => "申请信息",
+        "applicant" => "申请人",
+        "score" => "评分",
+        "comment" => "意见建议",
+        "state" => "办件状态",
         _ => "",
     }
 }
@@ -144,7 +151,7 @@ impl IntoResponse for PageError {
         let chrome = self
             .chrome
             .map(|c| *c)
-            .unwrap_or_else(|| Chrome::new(Section::None, None, false, String::new(), "/"));
+            .unwrap_or_else(|| Chrome::new(Section::None, None, false, false, String::new(), "/"));
         match ErrorPage::of(&self.error, chrome).render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
@@ -157,5 +164,5 @@ impl IntoResponse for PageError {
 
 /// The page for a path no route serves.
 pub async fn not_found(viewer: super::auth::Viewer) -> PageError {
-    viewer.fail(AppError::NotFound("this page".into()))
+    viewer.fail(AppError::NotFound("该页面".into()))
 }

@@ -45,12 +45,7 @@ impl FromRequest<AppState> for FormData {
         Form::<Vec<(String, String)>>::from_request(req, state)
             .await
             .map(|Form(pairs)| FormData(pairs))
-            .map_err(|e| {
-                PageError::bare(Invalid::one(
-                    "form",
-                    format!("the form could not be read: {e}"),
-                ))
-            })
+            .map_err(|e| PageError::bare(Invalid::one("form", format!("无法读取表单内容：{e}"))))
     }
 }
 
@@ -62,7 +57,7 @@ pub fn query<T: DeserializeOwned>(
     q.map(|Query(t)| t).map_err(|e| {
         viewer.fail(Invalid::one(
             "query",
-            format!("the address's query could not be read: {}", e.body_text()),
+            format!("无法读取网址中的查询参数：{}", e.body_text()),
         ))
     })
 }

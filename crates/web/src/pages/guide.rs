@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use bianli_app::catalog::ItemDetail;
-use bianli_domain::catalog::AdjustmentKind;
+use bianli_domain::catalog::{AdjustmentKind, Channel};
 
 use super::auth::Viewer;
 use super::decrees::decree_numbers;
@@ -58,11 +58,15 @@ pub struct GuidePage {
     pub prerequisites: Vec<Link>,
     pub post_links: Vec<Link>,
     pub chain_group: Option<Link>,
+    pub commitment_allowed: bool,
+    pub verification_days: u32,
     pub history: Vec<HistoryRow>,
     /// Why the item is no longer in force, if it is not.
     pub banner: Option<(&'static str, String)>,
     pub banner_link: Option<Link>,
     pub edit_href: Option<String>,
+    /// 在线申办, where the item is in force and takes the web channel.
+    pub apply_href: Option<String>,
 }
 
 fn search_link(name: &str) -> Link {
@@ -172,9 +176,13 @@ pub fn guide_page(
         prerequisites: i.prerequisites.iter().map(|p| search_link(p)).collect(),
         post_links: i.post_links.iter().map(|p| search_link(p)).collect(),
         chain_group: i.chain_group.as_deref().map(search_link),
+        commitment_allowed: i.commitment_allowed,
+        verification_days: bianli_domain::cases::VERIFICATION_DAYS,
         history,
         banner,
         banner_link,
+        apply_href: (cur.valid_to.is_none() && i.channels.contains(&Channel::Web))
+            .then(|| format!("/cases/new?item={}", i.code)),
         edit_href: (cur.valid_to.is_none() && viewer.maintains(i.department_id))
             .then(|| format!("/admin/items/{}/edit", i.code)),
         department,

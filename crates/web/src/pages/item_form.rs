@@ -53,6 +53,8 @@ pub struct ItemFields {
     pub prerequisites: String,
     pub post_links: String,
     pub chain_group: String,
+    /// 告知承诺制.
+    pub commitment_allowed: bool,
 }
 
 fn yuan(fen: i64) -> String {
@@ -108,6 +110,7 @@ impl ItemFields {
             prerequisites: i.prerequisites.join("\n"),
             post_links: i.post_links.join("\n"),
             chain_group: i.chain_group.clone().unwrap_or_default(),
+            commitment_allowed: i.commitment_allowed,
         }
     }
 
@@ -155,6 +158,7 @@ impl ItemFields {
             prerequisites: f.get("prerequisites").to_string(),
             post_links: f.get("post_links").to_string(),
             chain_group: f.get("chain_group").to_string(),
+            commitment_allowed: f.has("commitment_allowed"),
         }
     }
 
@@ -165,7 +169,7 @@ impl ItemFields {
         let mut inv = Invalid::default();
         let mut number = |field: &str, s: &str, fallback: i64| -> i64 {
             s.trim().parse::<i64>().unwrap_or_else(|_| {
-                inv.push(field, "请填写整数 (a whole number)");
+                inv.push(field, "请填写整数");
                 fallback
             })
         };
@@ -181,10 +185,7 @@ impl ItemFields {
             ))
         };
         let fee_fen = fen(&self.fee_yuan).unwrap_or_else(|| {
-            inv.push(
-                "fee_fen",
-                "请填写金额（元），最多两位小数 (an amount in yuan)",
-            );
+            inv.push("fee_fen", "请填写金额（元），最多两位小数");
             base.fee_fen
         });
         let mut materials = Vec::new();
@@ -223,6 +224,7 @@ impl ItemFields {
             prerequisites: lines(&self.prerequisites),
             post_links: lines(&self.post_links),
             chain_group: text(&self.chain_group),
+            commitment_allowed: self.commitment_allowed,
             ..base
         };
         (input, inv)
@@ -307,7 +309,7 @@ pub fn anchor(head: &str, index: Option<usize>) -> Option<String> {
         (
             "name" | "aliases" | "promised_days" | "visits" | "materials" | "fee_basis"
             | "legal_basis" | "statutory_days" | "statutory_unit" | "prerequisites" | "post_links"
-            | "chain_group",
+            | "chain_group" | "commitment_allowed",
             _,
         ) => format!("f-{head}"),
         _ => return None,

@@ -61,6 +61,8 @@ pub enum Section {
     Items,
     Stats,
     Decrees,
+    Oversight,
+    Workbench,
     Admin,
     Login,
     None,
@@ -94,6 +96,7 @@ impl Chrome {
         section: Section,
         user: Option<UserView>,
         maintainer: bool,
+        supervisor: bool,
         csrf: String,
         here: &str,
     ) -> Chrome {
@@ -102,9 +105,13 @@ impl Chrome {
             (Section::Items, "/items", "事项"),
             (Section::Stats, "/stats", "权力清单统计"),
             (Section::Decrees, "/decrees", "调整决定"),
+            (Section::Oversight, "/oversight", "阳光政务"),
         ];
         if user.is_some() {
             links.push((Section::Cases, "/cases", "办件"));
+        }
+        if supervisor {
+            links.push((Section::Workbench, "/oversight/cards", "电子监察"));
         }
         if maintainer {
             links.push((Section::Admin, "/admin/decrees/new", "维护"));

@@ -8,6 +8,7 @@ mod adjustment_errors;
 mod adjustment_target;
 mod admin_decrees;
 mod admin_items;
+mod apply;
 mod appointment;
 mod appointment_hall;
 pub(crate) mod appointment_qr;
@@ -26,10 +27,16 @@ mod field_errors;
 mod form;
 mod guide;
 mod home;
+mod hotline;
 mod item_form;
 mod items;
 mod layout;
 mod lookup;
+mod multipart;
+mod oversight;
+mod oversight_cards;
+mod rating;
+mod receipt;
 mod stats;
 #[cfg(test)]
 mod test_reply;
@@ -37,10 +44,12 @@ mod test_reply;
 mod tests;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware::map_response;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use bianli_domain::cases::upload::MAX_CASE_BYTES;
 
 use crate::AppState;
 
@@ -54,8 +63,21 @@ pub fn router() -> Router<AppState> {
         .route("/decrees/{id}", get(decrees::show))
         .route("/diff", get(decrees::diff))
         .route("/departments/{id}", get(departments::show))
-        .route("/cases", get(case_desk::desk))
+        .route(
+            "/cases",
+            get(case_desk::desk)
+                .post(apply::submit)
+                // The wizard posts every material file at once: up to a
+                // case's 100 MiB, and the form's few fields beside them.
+                .layer(DefaultBodyLimit::max(
+                    usize::try_from(MAX_CASE_BYTES).unwrap_or(usize::MAX) + (1 << 20),
+                )),
+        )
+        .route("/cases/new", get(apply::form))
+        .route("/cases/hotline", get(hotline::form).post(hotline::file))
         .route("/cases/{number}", get(cases::status).post(case_desk::act))
+        .route("/cases/{number}/receipt", get(receipt::show))
+        .route("/cases/{number}/rating", post(rating::rate))
         .route("/cases/{number}/papers/{paper}", get(cases::paper))
         .route("/certificates/{number}", get(cases::certificate))
         .route("/certificates/{number}/pdf", get(cases::certificate_pdf))
@@ -101,6 +123,15 @@ pub fn router() -> Router<AppState> {
             "/admin/decrees/{id}/merge",
             get(decree_items::merge_form).post(decree_items::merge),
         )
+        .route("/oversight", get(oversight::province))
+        .route("/oversight/divisions/{code}", get(oversight::division))
+        .route("/oversight/departments/{id}", get(oversight::department))
+        .route("/oversight/cards", get(oversight_cards::list))
+        .route(
+            "/oversight/cards/{number}/{step}/{kind}",
+            post(oversight_cards::act),
+        )
+        .route("/static/oversight.js", get(oversight::script))
         .route("/static/bianli.css", get(stylesheet))
         .fallback(error_page::not_found)
         .layer(map_response(page_headers))

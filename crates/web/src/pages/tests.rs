@@ -301,7 +301,7 @@ fn result_cards_link_by_the_items_name() {
 fn bad_filters_list_their_errors() {
     let e = ApiError(AppError::Invalid(bianli_domain::Invalid::one(
         "level",
-        "`x` is not a level",
+        "层级“x”无法识别，应为省级、市级或县级（province/city/county）",
     )));
     let page = ItemsPage {
         chrome: Viewer::anonymous("/items").chrome(Section::Items),
@@ -326,7 +326,7 @@ fn bad_filters_list_their_errors() {
     let html = page.render().expect("renders");
     assert!(html.contains("请修改以下内容"));
     assert!(html.contains("层级"));
-    assert!(html.contains("`x` is not a level"));
+    assert!(html.contains("层级“x”无法识别"));
     assert!(!html.contains("共 0 项"));
 }
 
@@ -671,5 +671,32 @@ fn decree_admin_pages() {
     assert!(
         !html.contains("/api/v1/"),
         "every kind of adjustment is made on the page"
+    );
+}
+
+#[test]
+fn the_guide_and_the_form_show_commitment() {
+    let mut d = detail(vec![version(1, "2014-12-31", None, Some(1), None)]);
+    let plain = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/"))
+        .render()
+        .expect("renders");
+    assert!(!plain.contains("告知承诺"), "only where the item allows it");
+    d.current.item.commitment_allowed = true;
+    let html = guide_page(&d, &names(), &numbers(), &Viewer::anonymous("/"))
+        .render()
+        .expect("renders");
+    assert!(html.contains("实行告知承诺制"), "{html}");
+    assert!(html.contains("20个工作日内事后核查"), "{html}");
+
+    let viewer = signed_in("deptadmin", Some(3));
+    let mut input = food_input();
+    input.commitment_allowed = true;
+    let form = EditForm::from_input(&input, "2026-01-01".into());
+    let html = edit_page(&d, form, FieldErrors(vec![]), &viewer)
+        .render()
+        .expect("renders");
+    assert!(
+        html.contains("name=\"commitment_allowed\" value=\"on\" checked"),
+        "{html}"
     );
 }

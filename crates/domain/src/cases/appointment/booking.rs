@@ -59,7 +59,7 @@ impl BookingStatus {
         Self::ALL
             .into_iter()
             .find(|b| b.as_str() == s)
-            .ok_or_else(|| Invalid::one("status", format!("`{s}` is not a booking status")))
+            .ok_or_else(|| Invalid::one("status", format!("“{s}”不是有效的预约状态")))
     }
 
     /// Whether the booking still holds its place (and counts as the one
@@ -74,19 +74,15 @@ impl BookingStatus {
         } else {
             Err(Refusal::conflict(
                 "status",
-                format!(
-                    "the booking is {} ({}): it cannot be {what}",
-                    self.as_str(),
-                    self.zh()
-                ),
+                format!("该预约当前为“{}”，不能{what}", self.zh()),
             ))
         }
     }
 
     /// Cancelling: only a booking still booked, and only before its slot starts.
     pub fn cancel(self, slot: &SlotTime, now: NaiveDateTime) -> Result<BookingStatus, Refusal> {
-        self.must_be_booked("cancelled")?;
-        slot.not_started(now, "cancelled")?;
+        self.must_be_booked("取消")?;
+        slot.not_started(now, "取消")?;
         Ok(BookingStatus::Cancelled)
     }
 
@@ -97,20 +93,20 @@ impl BookingStatus {
         to: &SlotTime,
         now: NaiveDateTime,
     ) -> Result<BookingStatus, Refusal> {
-        self.must_be_booked("rescheduled")?;
-        from.not_started(now, "rescheduled")?;
+        self.must_be_booked("改约")?;
+        from.not_started(now, "改约")?;
         to.bookable(now)?;
         Ok(BookingStatus::Rescheduled)
     }
 
     /// Checking in at the hall: from 30 minutes before the start to the end.
     pub fn check_in(self, slot: &SlotTime, now: NaiveDateTime) -> Result<BookingStatus, Refusal> {
-        self.must_be_booked("checked in")?;
+        self.must_be_booked("签到")?;
         if now < slot.start_at() - Duration::minutes(CHECK_IN_EARLY_MINUTES) {
             return Err(Refusal::conflict(
                 "slot",
                 format!(
-                    "check-in opens {CHECK_IN_EARLY_MINUTES} minutes before the slot starts at {}",
+                    "签到时间为开始前{CHECK_IN_EARLY_MINUTES}分钟起，本时段开始于{}",
                     slot.start_at().format("%Y-%m-%d %H:%M")
                 ),
             ));
@@ -119,7 +115,7 @@ impl BookingStatus {
             return Err(Refusal::conflict(
                 "slot",
                 format!(
-                    "the slot ended at {}: record a no-show instead",
+                    "本时段已于{}结束，不能签到，请登记爽约",
                     slot.end_at().format("%Y-%m-%d %H:%M")
                 ),
             ));
@@ -129,12 +125,12 @@ impl BookingStatus {
 
     /// Recording a no-show: only once the slot has ended without a check-in.
     pub fn no_show(self, slot: &SlotTime, now: NaiveDateTime) -> Result<BookingStatus, Refusal> {
-        self.must_be_booked("marked as a no-show")?;
+        self.must_be_booked("登记爽约")?;
         if now < slot.end_at() {
             return Err(Refusal::conflict(
                 "slot",
                 format!(
-                    "the slot runs until {}: a no-show is recorded after it ends",
+                    "本时段到{}才结束，结束后才能登记爽约",
                     slot.end_at().format("%Y-%m-%d %H:%M")
                 ),
             ));
@@ -165,7 +161,7 @@ impl SlotTime {
             return Err(Refusal::conflict(
                 "slot",
                 format!(
-                    "the slot started at {}: the booking can no longer be {what}",
+                    "本时段已于{}开始，预约不能再{what}",
                     self.start_at().format("%Y-%m-%d %H:%M")
                 ),
             ));
@@ -179,7 +175,7 @@ impl SlotTime {
             return Err(Refusal::conflict(
                 "slot",
                 format!(
-                    "the slot started at {}: choose a later one",
+                    "本时段已于{}开始，请选择更晚的时段",
                     self.start_at().format("%Y-%m-%d %H:%M")
                 ),
             ));

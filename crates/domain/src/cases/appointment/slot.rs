@@ -44,7 +44,7 @@ pub struct NewSlots {
 
 fn time(field: &str, s: &str) -> Result<NaiveTime, Invalid> {
     NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map_err(|_| Invalid::one(field, format!("`{s}` is not a time of day (HH:MM)")))
+        .map_err(|_| Invalid::one(field, format!("“{s}”不是有效时间，格式应为HH:MM")))
 }
 
 impl NewSlots {
@@ -63,20 +63,17 @@ impl NewSlots {
             .map_err(|_| {
                 inv.push(
                     "date",
-                    format!("`{}` is not a date (YYYY-MM-DD)", input.date),
+                    format!("“{}”不是有效日期，格式应为YYYY-MM-DD", input.date),
                 )
             })
             .ok();
         if let Some(d) = date {
             if d < now.date() {
-                inv.push("date", format!("{d} has passed"));
+                inv.push("date", format!("{d}已过"));
             } else {
                 match calendar.is_workday("date", d) {
                     Ok(true) => {}
-                    Ok(false) => inv.push(
-                        "date",
-                        format!("{d} is not a working day: halls open on working days"),
-                    ),
+                    Ok(false) => inv.push("date", format!("{d}不是工作日，大厅只在工作日开放")),
                     Err(e) => inv.0.extend(e.0),
                 }
             }
@@ -88,17 +85,17 @@ impl NewSlots {
             inv.push(
                 "capacity",
                 format!(
-                    "{} places: a slot holds 1 to {MAX_CAPACITY}",
+                    "名额{}个不合要求，每个时段可设1至{MAX_CAPACITY}个名额",
                     input.capacity
                 ),
             );
         }
         if input.times.is_empty() {
-            inv.push("times", "give at least one period (start and end)");
+            inv.push("times", "请至少填写一个时段（开始和结束时间）");
         } else if input.times.len() > MAX_PERIODS {
             inv.push(
                 "times",
-                format!("{} periods: at most {MAX_PERIODS} a day", input.times.len()),
+                format!("共{}个时段，每天最多{MAX_PERIODS}个", input.times.len()),
             );
         }
         let mut times = Vec::new();
@@ -112,7 +109,7 @@ impl NewSlots {
                 inv.push(
                     format!("times[{i}].end"),
                     format!(
-                        "{} is not after the start {}",
+                        "结束时间{}应晚于开始时间{}",
                         end.format("%H:%M"),
                         start.format("%H:%M")
                     ),
@@ -122,7 +119,7 @@ impl NewSlots {
             if date.is_some_and(|d| d >= now.date() && d.and_time(start) <= now) {
                 inv.push(
                     format!("times[{i}].start"),
-                    format!("{} has passed", start.format("%H:%M")),
+                    format!("{}已过", start.format("%H:%M")),
                 );
                 continue;
             }
@@ -132,10 +129,7 @@ impl NewSlots {
         for pair in times.windows(2) {
             let ((_, _, end_a), (j, start_b, _)) = (pair[0], pair[1]);
             if start_b < end_a {
-                inv.push(
-                    format!("times[{j}]"),
-                    "overlaps another period of the same request",
-                );
+                inv.push(format!("times[{j}]"), "与本次填写的其他时段重叠");
             }
         }
         let (Some(item), Some(date), Some(capacity)) = (item, date, capacity) else {

@@ -23,7 +23,7 @@ impl Ticket {
         let bad = || {
             Invalid::one(
                 "ticket",
-                format!("`{s}` is not a ticket number (H<hall>-YYMMDD-NNN, e.g. H12-261130-007)"),
+                format!("“{s}”不是有效的预约号，格式应为H<大厅编号>-YYMMDD-NNN，如H12-261130-007"),
             )
         };
         let rest = s.strip_prefix('H').ok_or_else(bad)?;

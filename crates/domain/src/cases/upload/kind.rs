@@ -99,10 +99,7 @@ impl FileKind {
             return if zip_has_root_entry(content, b"OFD.xml") {
                 Ok(FileKind::Ofd)
             } else {
-                Err(
-                    "a ZIP archive, not an OFD document (Word and Excel files are ZIP archives \
-                     too); save it as PDF",
-                )
+                Err("这是ZIP压缩包，不是OFD文档（Word、Excel文件也属于ZIP格式），请另存为PDF后上传")
             };
         }
         Err(unaccepted(content))
@@ -118,7 +115,7 @@ impl FileKind {
         if self == FileKind::Pdf {
             let tail = &content[content.len().saturating_sub(1024)..];
             if !tail.windows(5).any(|w| w == b"%%EOF") {
-                return Err("the PDF is cut short (it does not end with %%EOF); send it again");
+                return Err("PDF文件不完整（缺少结尾标记%%EOF），请重新上传");
             }
         }
         Ok(())
@@ -130,17 +127,17 @@ fn unaccepted(content: &[u8]) -> &'static str {
     let at =
         |offset: usize, magic: &[u8]| content.get(offset..).is_some_and(|c| c.starts_with(magic));
     if content.is_empty() {
-        "the file is empty"
+        "文件为空"
     } else if at(0, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        "an old Word or Excel file; save it as PDF"
+        "这是旧版Word或Excel文件，请另存为PDF后上传"
     } else if at(4, b"ftypheic") || at(4, b"ftypheix") || at(4, b"ftypmif1") {
-        "a HEIC photo; choose JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)"
+        "这是HEIC格式照片，请改用JPEG（iPhone：设置 > 相机 > 格式 > 兼容性最佳）"
     } else if at(0, b"RIFF") && at(8, b"WEBP") {
-        "a WebP image; save it as JPEG or PNG"
+        "这是WebP格式图片，请另存为JPEG或PNG后上传"
     } else if at(0, b"GIF8") || at(0, b"BM") || at(0, b"II*\0") || at(0, b"MM\0*") {
-        "an image in a format not taken (GIF, BMP or TIFF); save it as PDF, JPEG or PNG"
+        "不接受GIF、BMP或TIFF格式图片，请另存为PDF、JPEG或PNG后上传"
     } else {
-        "not a PDF, JPEG, PNG or OFD file"
+        "只接受PDF、JPEG、PNG或OFD格式的文件"
     }
 }
 
@@ -275,19 +272,19 @@ pub(crate) mod tests {
         let nested = zip(&[("a/OFD.xml", b"<x/>")]);
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
         for (bytes, says) in [
-            (&docx[..], "save it as PDF"),
-            (&nested[..], "not an OFD document"),
+            (&docx[..], "另存为PDF"),
+            (&nested[..], "不是OFD文档"),
             (
                 &b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0"[..],
-                "old Word or Excel",
+                "旧版Word或Excel",
             ),
             (&heic[..], "HEIC"),
             (&b"RIFF\x10\0\0\0WEBPVP8 "[..], "WebP"),
-            (&b"GIF89a\x01\0"[..], "GIF, BMP or TIFF"),
-            (&b"II*\0\x08\0\0\0"[..], "GIF, BMP or TIFF"),
-            (&b"MZ\x90\0"[..], "not a PDF, JPEG, PNG or OFD"),
-            (&b"<html><body>%PDF-1.7"[..], "not a PDF"),
-            (&b""[..], "empty"),
+            (&b"GIF89a\x01\0"[..], "GIF、BMP或TIFF"),
+            (&b"II*\0\x08\0\0\0"[..], "GIF、BMP或TIFF"),
+            (&b"MZ\x90\0"[..], "只接受PDF、JPEG、PNG或OFD"),
+            (&b"<html><body>%PDF-1.7"[..], "只接受PDF"),
+            (&b""[..], "文件为空"),
         ] {
             match FileKind::sniff(bytes) {
                 Err(why) => assert!(why.contains(says), "{why}"),

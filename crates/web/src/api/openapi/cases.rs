@@ -10,7 +10,7 @@ use bianli_domain::cases::{
     Applicant, ApplicantKind, CardKind, Case, Certificate, Correction, CorrectionItem, Decision,
     Deferred, Delivery, DeliveryMethod, Dues, Entry, Extension, FileRef, FollowUp, Limits, Outcome,
     Rating, Stage, StepKind, StepState, StepTemplate, Submitted, Suspension, SuspensionKind,
-    Validity, Vote,
+    Validity, Verification, VerificationResult, Vote,
 };
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
@@ -234,6 +234,26 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
             })),
         ),
         (
+            "Verification",
+            closed(mirror!(Verification {
+                signer: string(),
+                text: string(),
+                signed_on: date(),
+                due: date(),
+                provisional: boolean(),
+                result: nullable(r("VerificationResult")),
+            })),
+        ),
+        (
+            "VerificationResult",
+            closed(mirror!(VerificationResult {
+                confirmed: boolean(),
+                note: string(),
+                on: date(),
+                by: string(),
+            })),
+        ),
+        (
             "Dues",
             closed(mirror!(Dues {
                 promised: date(),
@@ -430,6 +450,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 step_name: nullable(string()),
                 days_left: nullable(integer()),
                 card: nullable(r("CardKind")),
+                verification_overdue: boolean(),
             }
             flatten { case: case() })),
         ),
@@ -482,6 +503,7 @@ fn case() -> ObjectBuilder {
         accepted_on: nullable(date()),
         deemed: boolean(),
         commitment: boolean(),
+        verification: nullable(r("Verification")),
         dues: nullable(r("Dues")),
         suspensions: array(r("Suspension")),
         extension: nullable(r("Extension")),
@@ -546,7 +568,10 @@ fn action() -> RefOr<Schema> {
                  {reasons, remedy?}, request_correction {items: [{material, reason}]}, resubmit, \
                  pass {opinion}, return {reason}, decide {approve, opinion, remedy?}, suspend \
                  {kind, reason}, resume, extend {reason}, deliver {method}, withdraw {reason}, \
-                 supply {material}, assign {username}.",
+                 supply {material}, assign {username}, accept_on_commitment {signer, text} \
+                 (告知承诺: accepted and approved at once where the item allows it, verified \
+                 within 20 working days), verify {confirmed, note} (事后核查; false revokes the \
+                 certificate).",
             ))
             .property(
                 "action",
@@ -565,6 +590,8 @@ fn action() -> RefOr<Schema> {
                     "withdraw",
                     "supply",
                     "assign",
+                    "accept_on_commitment",
+                    "verify",
                 ]),
             )
             .required("action"),

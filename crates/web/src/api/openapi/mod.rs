@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod identity;
 pub mod ledger;
 mod operation;
+pub mod oversight;
 mod problem;
 mod schema;
 
@@ -66,6 +67,7 @@ pub fn document(paths: Paths) -> OpenApi {
         .chain(identity::schemas())
         .chain(cases::schemas())
         .chain(ledger::schemas())
+        .chain(oversight::schemas())
     {
         assert!(seen.insert(name), "schema {name} defined twice");
         components = components.schema(name, schema);
@@ -79,6 +81,7 @@ pub fn document(paths: Paths) -> OpenApi {
                     "The power list (权力清单) of a province: service items with their standard \
                      elements and history, the decrees that change them, the working-day calendar, \
                      appointments at the service halls, cases from application to certificate, \
+                     electronic supervision (figures, cards), \
                      and accounts. Errors \
                      are RFC 9457 application/problem+json. Every POST and PUT honours an \
                      Idempotency-Key header.",
@@ -113,6 +116,13 @@ pub fn document(paths: Paths) -> OpenApi {
             TagBuilder::new()
                 .name("identity")
                 .description(Some("accounts and sessions"))
+                .build(),
+            TagBuilder::new()
+                .name("oversight")
+                .description(Some(
+                    "electronic supervision (电子监察): performance figures, trends, the \
+                     supervisor's workbench of deadline cards",
+                ))
                 .build(),
             TagBuilder::new()
                 .name("openapi")

@@ -288,6 +288,7 @@ fn item() -> ObjectBuilder {
         prerequisites: array(string()),
         post_links: array(string()),
         chain_group: string(),
+        commitment_allowed: boolean(),
     })
     .description(Some(
         "A service item's standard elements. Empty elements are left out.",
@@ -424,6 +425,7 @@ fn item_input() -> ObjectBuilder {
         prerequisites: array(string()),
         post_links: array(string()),
         chain_group: nullable(string()),
+        commitment_allowed: boolean(),
     })
     .description(Some(
         "An item as sent: every element is checked and every problem reported at once.",

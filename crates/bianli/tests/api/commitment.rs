@@ -1,0 +1,209 @@
+//! 告知承诺 over HTTP: the window accepts and approves on the applicant's
+//! signed commitment where the item allows it; the department verifies
+//! afterwards, and a false commitment revokes the certificate.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::both_dbs;
+use crate::cases::{act, act_ok, apply_online, at, file_at_hall, food_licence};
+use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
+
+fn commitment() -> Value {
+    json!({
+        "action": "accept_on_commitment",
+        "signer": "李示范",
+        "text": "本单位承诺经营场所、设施设备和食品安全管理制度符合法定条件，所填信息真实有效；如有不实，愿承担撤销许可等法律责任。",
+    })
+}
+
+fn whats(case: &Value) -> Vec<String> {
+    case["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|e| e["what"].as_str().expect("what").to_string())
+        .collect()
+}
+
+async fn certificate(t: &TestApp, case: &Value) -> Value {
+    let number = case["certificate"].as_str().expect("a certificate");
+    t.get_json(&format!("/api/v1/cases/certificates/{number}"))
+        .await
+}
+
+/// A licence of the clerk's department in 430100 that does not allow it.
+async fn item_without_commitment(t: &TestApp, department: &Value) -> Value {
+    let list = t
+        .get_json("/api/v1/catalog/items?division=430100&kind=行政许可")
+        .await;
+    for entry in list["items"].as_array().expect("items") {
+        let code = entry["code"].as_str().expect("code");
+        let item = t.get_json(&format!("/api/v1/catalog/items/{code}")).await["item"].clone();
+        if item["department_id"] == *department && item.get("commitment_allowed").is_none() {
+            return item;
+        }
+    }
+    panic!("no licence of department {department} without 告知承诺 in 430100")
+}
+
+async fn commitment_approves_at_once_and_a_false_one_is_revoked(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    assert_eq!(item["commitment_allowed"], true, "the demo marks it");
+    let enterprise = t.login("enterprise").await;
+    let receipt = apply_online(&t, &enterprise, &item).await;
+    let number = receipt["number"].as_str().expect("number").to_string();
+    let vcode = receipt["verification_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+
+    // Only the window's clerk; a reviewer is refused and nothing changes.
+    at(&t, "2026-11-03");
+    let reviewer = t.login("reviewer").await;
+    let events = t.event_count().await;
+    let r = act(&t, &reviewer, &number, commitment()).await;
+    assert_problem(r, StatusCode::FORBIDDEN, "").await;
+    // Without a signer or text: both named.
+    let clerk = t.login("clerk").await;
+    let r = act(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "accept_on_commitment", "signer": "", "text": ""}),
+    )
+    .await;
+    let body = assert_problem(r, StatusCode::UNPROCESSABLE_ENTITY, "signer").await;
+    assert!(body.to_string().contains("\"text\""), "{body}");
+    assert_eq!(t.event_count().await, events, "refusals wrote nothing");
+
+    let case = act_ok(&t, &clerk, &number, commitment()).await;
+    assert_eq!(case["stage"], "decided");
+    assert_eq!(case["outcome"], "approved");
+    assert_eq!(case["commitment"], true);
+    assert_eq!(case["verification"]["signer"], "李示范");
+    // 20 working days after Tue 3 Nov 2026: Tue 1 Dec.
+    assert_eq!(case["verification"]["due"], "2026-12-01");
+    assert_eq!(case["verification"]["result"], Value::Null);
+    assert_eq!(case["verification_overdue"], false);
+    assert!(
+        whats(&case).ends_with(&[
+            "accepted".to_string(),
+            "approved".to_string(),
+            "verification_opened".to_string()
+        ]),
+        "{case}"
+    );
+    assert_eq!(certificate(&t, &case).await["validity"], "valid");
+
+    // A second commitment on the decided case is a state conflict.
+    let r = act(&t, &clerk, &number, commitment()).await;
+    assert_problem(r, StatusCode::CONFLICT, "state").await;
+
+    // Past the due day without a result, staff see it overdue.
+    at(&t, "2026-12-02");
+    let inspector = t.login("inspector").await;
+    let late: Value = t
+        .get_as(&format!("/api/v1/cases/{number}"), &inspector)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(late["verification_overdue"], true, "{late}");
+
+    // The clerk does not verify; the inspector finds the commitment false.
+    let clerk = t.login("clerk").await;
+    let r = act(
+        &t,
+        &clerk,
+        &number,
+        json!({"action": "verify", "confirmed": true, "note": "资料核对一致"}),
+    )
+    .await;
+    assert_problem(r, StatusCode::FORBIDDEN, "").await;
+    let case = act_ok(
+        &t,
+        &inspector,
+        &number,
+        json!({"action": "verify", "confirmed": false, "note": "现场核查发现经营场所与承诺不符，无冷藏设施"}),
+    )
+    .await;
+    assert_eq!(case["verification"]["result"]["confirmed"], false);
+    assert_eq!(case["verification_overdue"], false);
+    assert_eq!(whats(&case).last().map(String::as_str), Some("revoked"));
+    let cert = certificate(&t, &case).await;
+    assert_eq!(cert["validity"], "revoked", "{cert}");
+    let cert_no = case["certificate"].as_str().expect("certificate");
+    let page = t
+        .get(&format!("/certificates/{cert_no}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("已撤销"), "{page}");
+    // The public status shows the step too.
+    let status = t
+        .get_json(&format!("/api/v1/cases/{number}?code={vcode}"))
+        .await;
+    assert!(status.to_string().contains("承诺不实"), "{status}");
+    // Verified once only.
+    let r = act(
+        &t,
+        &inspector,
+        &number,
+        json!({"action": "verify", "confirmed": true, "note": "再次核查"}),
+    )
+    .await;
+    assert_problem(r, StatusCode::CONFLICT, "state").await;
+}
+both_dbs!(
+    commitment_approves_at_once_and_a_false_one_is_revoked,
+    commitment_approves_at_once_and_a_false_one_is_revoked
+);
+
+async fn a_confirmed_commitment_keeps_the_certificate(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    let clerk = t.login("clerk").await;
+    // At the hall: paper materials, the commitment signed at the window.
+    let number = file_at_hall(&t, &clerk, &item["code"], "张承诺").await;
+    let case = act_ok(&t, &clerk, &number, commitment()).await;
+    assert_eq!(case["outcome"], "approved");
+    at(&t, "2026-11-20");
+    let approver = t.login("approver").await;
+    let case = act_ok(
+        &t,
+        &approver,
+        &number,
+        json!({"action": "verify", "confirmed": true, "note": "经核查，承诺内容属实"}),
+    )
+    .await;
+    assert_eq!(case["verification"]["result"]["confirmed"], true);
+    assert_eq!(whats(&case).last().map(String::as_str), Some("verified"));
+    assert_eq!(certificate(&t, &case).await["validity"], "valid");
+}
+both_dbs!(
+    a_confirmed_commitment_keeps_the_certificate,
+    a_confirmed_commitment_keeps_the_certificate
+);
+
+async fn commitment_is_refused_for_an_item_without_it(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let food = food_licence(&t).await;
+    let item = item_without_commitment(&t, &food["department_id"]).await;
+    let clerk = t.login("clerk").await;
+    let number = file_at_hall(&t, &clerk, &item["code"], "王普通").await;
+    let events = t.event_count().await;
+    let r = act(&t, &clerk, &number, commitment()).await;
+    let body = assert_problem(r, StatusCode::CONFLICT, "state").await;
+    assert!(body.to_string().contains("未实行告知承诺制"), "{body}");
+    assert_eq!(t.event_count().await, events);
+}
+both_dbs!(
+    commitment_is_refused_for_an_item_without_it,
+    commitment_is_refused_for_an_item_without_it
+);
