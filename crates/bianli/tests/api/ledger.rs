@@ -505,3 +505,52 @@ async fn tampering_found(db: crate::helpers::Db) {
     let _ = std::fs::remove_file(&state);
 }
 both_dbs!(tampering_found, tampering_found);
+
+/// Two servers on one PostgreSQL database, both writing and both following:
+/// still one linear log, every event once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_one_log() {
+    let t = spawn_app(crate::helpers::Db::Postgres).await;
+    let app2 = bianli_app::App::open_with(&t.db_url, &t.blobs_url)
+        .await
+        .expect("second server");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url2 = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = app2.clone();
+    tokio::spawn(async move {
+        let _ = bianli_web::serve(served, listener).await;
+    });
+    let t2 = TestApp {
+        url: url2,
+        db_url: t.db_url.clone(),
+        blobs_url: t.blobs_url.clone(),
+        client: reqwest::Client::new(),
+        app: app2,
+    };
+    at(&t, "2026-11-02");
+    at(&t2, "2026-11-02");
+    let item = food_licence(&t).await;
+    let (e1, e2) = (t.login("enterprise").await, t2.login("enterprise").await);
+    let one = async {
+        for _ in 0..6 {
+            apply_online(&t, &e1, &item).await;
+        }
+    };
+    let two = async {
+        for _ in 0..6 {
+            apply_online(&t2, &e2, &item).await;
+        }
+    };
+    tokio::join!(one, two);
+    let key = parse_key(&text(&t2, "/api/v1/ledger/key").await);
+    assert_eq!(text(&t, "/api/v1/ledger/key").await, text(&t2, "/api/v1/ledger/key").await);
+    let (size, root) = caught_up(&t, &key).await;
+    let (leaves, jsons) = all_leaves(&t2, size).await;
+    assert_eq!(mth(&leaves), root);
+    let seqs: Vec<i64> = jsons.iter().map(|j| j["seq"].as_i64().expect("seq")).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "every event once, in order");
+    assert_eq!(seqs.len(), t.event_count().await);
+    assert!(verify_db(&t.app).await.is_ok());
+}
