@@ -363,6 +363,27 @@ async fn outsider_check(db: crate::helpers::Db) {
         )
         .await;
     }
+    // The public page names the algorithms and shows the key and checkpoint.
+    let page = text(&t, "/ledger").await;
+    for needle in [
+        "RFC 8785",
+        "RFC 9162 §2.1",
+        "C2SP tlog-checkpoint",
+        "C2SP signed-note",
+        "Ed25519",
+        "bianli verify",
+    ] {
+        assert!(page.contains(needle), "the page names {needle}");
+    }
+    let key_text = text(&t, "/api/v1/ledger/key").await;
+    assert!(page.contains(key_text.trim()));
+    let note = text(&t, "/api/v1/ledger/checkpoint").await;
+    let root_line = note.lines().nth(2).expect("root line");
+    assert!(page.contains(root_line.replace('+', "&#43;").as_str()) || page.contains(root_line));
+    assert!(
+        text(&t, "/").await.contains("href=\"/ledger\""),
+        "linked from every page"
+    );
 }
 both_dbs!(outsider_check, outsider_check);
 
@@ -545,12 +566,21 @@ async fn two_servers_one_log() {
     };
     tokio::join!(one, two);
     let key = parse_key(&text(&t2, "/api/v1/ledger/key").await);
-    assert_eq!(text(&t, "/api/v1/ledger/key").await, text(&t2, "/api/v1/ledger/key").await);
+    assert_eq!(
+        text(&t, "/api/v1/ledger/key").await,
+        text(&t2, "/api/v1/ledger/key").await
+    );
     let (size, root) = caught_up(&t, &key).await;
     let (leaves, jsons) = all_leaves(&t2, size).await;
     assert_eq!(mth(&leaves), root);
-    let seqs: Vec<i64> = jsons.iter().map(|j| j["seq"].as_i64().expect("seq")).collect();
-    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "every event once, in order");
+    let seqs: Vec<i64> = jsons
+        .iter()
+        .map(|j| j["seq"].as_i64().expect("seq"))
+        .collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "every event once, in order"
+    );
     assert_eq!(seqs.len(), t.event_count().await);
     assert!(verify_db(&t.app).await.is_ok());
 }
