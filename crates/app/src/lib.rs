@@ -18,6 +18,7 @@ mod error;
 pub mod idempotency;
 pub mod identity;
 mod index;
+pub mod ledger;
 pub mod oversight;
 mod reference;
 pub mod seed;
@@ -58,6 +59,7 @@ pub struct App {
     /// scheduled deadline scan at the real time waits, so it does not deem
     /// accepted what the simulation is about to accept in its past.
     history_playing: Arc<std::sync::atomic::AtomicBool>,
+    pub(crate) ledger: Arc<ledger::Ledger>,
 }
 
 impl App {
@@ -92,7 +94,9 @@ impl App {
         let store = bianli_store::connect(db_url).await?;
         let index = Arc::new(index::Index::new(indexed)?);
         let calendar = Arc::new(calendar::CalendarCache::open(&*store).await?);
+        let ledger = Arc::new(ledger::Ledger::open(&*store, Utc::now()).await?);
         let app = App {
+            ledger,
             store,
             index,
             counts: Arc::default(),
@@ -173,6 +177,18 @@ impl App {
                 }
                 if let Err(e) = scanner.sweep_deadlines().await {
                     tracing::warn!(error = %e, "deadline scan failed; retrying next hour");
+                }
+            }
+        });
+        // The ledger: leaves within about a second of their events, and a
+        // checkpoint of each new head.
+        let ledger = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                if let Err(e) = ledger.ledger_catch_up().await {
+                    tracing::warn!(error = %e, "appending to the ledger failed; retrying");
                 }
             }
         });

@@ -85,6 +85,21 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Check the transparency log: a remote server (--url) or a database (--db)
+    Verify {
+        /// A server to check from outside, e.g. http://127.0.0.1:8080
+        #[arg(long, conflicts_with = "db")]
+        url: Option<String>,
+        /// Where the remote check keeps the pinned key and the last checkpoint
+        #[arg(long, default_value = "bianli-verify.json")]
+        state: std::path::PathBuf,
+        /// The verifier key to pin (name+keyid+base64); else the state file's, else the server's on first use
+        #[arg(long)]
+        key: Option<String>,
+        /// A database to check offline: every leaf and node recomputed from the events
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Seed only
     Seed {
         /// Seed Hunan's demo data (divisions, departments, the power list and its history, accounts)
@@ -272,6 +287,12 @@ async fn main() -> Result<()> {
         }
         Command::Catalog { command } => catalog(command).await,
         Command::Calendar { command } => calendar(command).await,
+        Command::Verify {
+            url,
+            state,
+            key,
+            db,
+        } => verify(url, &state, key.as_deref(), db).await,
         Command::Seed {
             demo,
             cases,
@@ -524,4 +545,32 @@ async fn serve(app: App, addr: SocketAddr, demo: bool) -> Result<()> {
     }
     bianli_web::serve(app, listener).await.context("serving")?;
     Ok(())
+}
+
+/// `bianli verify`: exit status 0 when the log verified, 1 otherwise.
+async fn verify(
+    url: Option<String>,
+    state: &std::path::Path,
+    key: Option<&str>,
+    db: Option<String>,
+) -> anyhow::Result<()> {
+    use bianli_app::ledger::verify;
+    let verified = match (url, db) {
+        (Some(url), _) => verify::verify_remote(&url, state, key).await,
+        (None, Some(db)) => {
+            let app = App::open_unindexed(&db).await?;
+            verify::verify_db(&app).await
+        }
+        (None, None) => anyhow::bail!("name what to verify: --url http://HOST:PORT or --db URL"),
+    };
+    match verified {
+        Ok(v) => {
+            println!("ok: {} entries, root {}", v.size, v.root.to_base64());
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -10,6 +10,7 @@
 pub mod appointment;
 pub mod cases;
 mod error;
+pub mod ledger;
 mod model;
 pub mod oversight;
 mod postgres;
@@ -28,6 +29,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use appointment::AppointmentStore;
 pub use error::StoreError;
+pub use ledger::LedgerStore;
 pub use model::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -38,7 +40,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Everything the app stores; each context's part is a supertrait, so an
 /// `Arc<dyn Store>` reaches all of them.
 pub trait Store:
-    AppointmentStore + cases::CaseStore + oversight::OversightStore + Send + Sync
+    AppointmentStore + cases::CaseStore + LedgerStore + oversight::OversightStore + Send + Sync
 {
     fn backend(&self) -> Backend;
 

@@ -14,6 +14,9 @@ pub(crate) type CaseTx = sqlx::Transaction<'static, sqlx::Postgres>;
 /// The advisory lock key for catalog and identity writes ("bianli" in ASCII).
 const WRITE_LOCK: i64 = 0x6269_616e_6c69;
 
+/// The advisory lock key for ledger appends ("ledger" in ASCII).
+const LEDGER_LOCK: i64 = 0x6c65_6467_6572;
+
 pub struct PgStore {
     pool: PgPool,
 }
@@ -43,6 +46,36 @@ impl PgStore {
         Ok(tx)
     }
 
+    /// The ledger's own advisory lock: several servers append to one
+    /// linear log, and the loser of a race finds the head moved.
+    async fn begin_ledger(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LEDGER_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// Identity values are taken at insert and may commit out of order, so
+    /// the largest committed `seq` can sit above one still in flight. A SHARE
+    /// lock waits for every transaction that inserted into `events` to end
+    /// and holds new inserts off only for this instant: every event up to
+    /// the maximum it then sees has committed, and any later one gets a
+    /// larger `seq`.
+    async fn safe_seq(&self) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("LOCK TABLE events IN SHARE MODE")
+            .execute(&mut *tx)
+            .await?;
+        let seq: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM events")
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
     /// Cases (appointments, applications) do not take the write lock:
     /// their statements guard themselves (conditional updates, revisions,
     /// unique keys), so cases from different servers run side by side.
@@ -57,3 +90,4 @@ crate::sql::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);
 crate::cases::sql::impl_case_store!(super::PgStore, sqlx::Postgres);
 crate::oversight::sql::impl_oversight_store!(super::PgStore, sqlx::Postgres);
 crate::appointment::impl_appointment_store!(PgStore, sqlx::Postgres);
+crate::ledger::sql::impl_ledger_store!(super::PgStore, sqlx::Postgres);

@@ -79,6 +79,22 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// The ledger appends in a write transaction: SQLite's one writer is
+    /// the lock that keeps the log linear.
+    async fn begin_ledger(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_write().await
+    }
+
+    /// One writer at a time means a committed event never has an
+    /// uncommitted one below it: the largest sequence number is safe.
+    async fn safe_seq(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM events")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// Cases: SQLite has one writer anyway, so concurrent case writes
     /// share its transactions (see `sqlite_group`).
     async fn begin_cases(&self) -> Result<CaseTx> {
@@ -109,3 +125,4 @@ crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
 crate::cases::sql::impl_case_store!(super::SqliteStore, sqlx::Sqlite);
 crate::oversight::sql::impl_oversight_store!(super::SqliteStore, sqlx::Sqlite);
 crate::appointment::impl_appointment_store!(SqliteStore, sqlx::Sqlite);
+crate::ledger::sql::impl_ledger_store!(super::SqliteStore, sqlx::Sqlite);

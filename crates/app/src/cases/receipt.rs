@@ -23,6 +23,7 @@ pub(crate) fn receipt_of(case: &Case, calendar: &WorkCalendar) -> Result<Receipt
         acceptance_due: clock::acceptance_due(case, calendar)?,
         promised_days: case.limits.promised_days,
         status_path: format!("/cases/{}?code={}", case.number, case.code.as_str()),
+        ledger_secret: case.ledger_secret.clone(),
     })
 }
 

@@ -57,6 +57,9 @@ pub struct Receipt {
     pub promised_days: u16,
     /// Path of the public status page; the QR code on the receipt encodes it.
     pub status_path: String,
+    /// Salts this case's entries in the public ledger: with it the
+    /// applicant can prove their record (see /ledger).
+    pub ledger_secret: Option<String>,
 }
 
 /// Channels people use themselves, and those staff take for them.
@@ -219,7 +222,8 @@ impl App {
             materials,
             today,
             self.now(),
-        )?;
+        )?
+        .with_ledger_secret(crate::ledger::new_case_secret()?);
         let stored = self
             .store
             .create_case(new, verification_code()?, &actor.tag(), self.now())

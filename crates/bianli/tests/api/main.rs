@@ -15,6 +15,7 @@ mod helpers;
 mod history;
 mod idempotency;
 mod identity;
+mod ledger;
 mod openapi;
 mod oversight;
 mod papers;

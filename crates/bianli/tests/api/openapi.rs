@@ -14,7 +14,7 @@ use crate::helpers::{Db, spawn_app};
 /// Every route under /api/v1, written out here rather than read from the
 /// router: a route added without documentation, or documented and not
 /// served, fails `every_route_is_documented_and_served`.
-const ROUTES: [(&str, &str); 54] = [
+const ROUTES: [(&str, &str); 59] = [
     ("GET", "/calendar/add-workdays"),
     ("GET", "/calendar/workdays-between"),
     ("GET", "/calendar/years"),
@@ -60,6 +60,11 @@ const ROUTES: [(&str, &str); 54] = [
     ("POST", "/identity/login"),
     ("POST", "/identity/logout"),
     ("GET", "/identity/me"),
+    ("GET", "/ledger/checkpoint"),
+    ("GET", "/ledger/entries"),
+    ("GET", "/ledger/key"),
+    ("GET", "/ledger/proof/consistency"),
+    ("GET", "/ledger/proof/inclusion"),
     ("GET", "/oversight/province"),
     ("GET", "/oversight/divisions/{code}"),
     ("GET", "/oversight/departments/{id}"),

@@ -336,6 +336,11 @@ pub struct Case {
     pub certificate: Option<String>,
     pub delivery: Option<Delivery>,
     pub timeline: Vec<Entry>,
+    /// 16 random bytes (hex) salting this case's entries in the public
+    /// ledger: shown only to the applicant (receipt, case detail), so they
+    /// and nobody else can open the commitments of their own record.
+    #[serde(default)]
+    pub ledger_secret: Option<String>,
 }
 
 impl Case {

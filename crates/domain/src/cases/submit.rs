@@ -32,6 +32,7 @@ pub struct NewCase {
     workflow: Workflow,
     received_on: NaiveDate,
     at: DateTime<Utc>,
+    ledger_secret: Option<String>,
 }
 
 /// Channels where materials arrive as files; at the hall and over the
@@ -115,11 +116,19 @@ impl NewCase {
             workflow,
             received_on: today,
             at,
+            ledger_secret: None,
         })
     }
 
     pub fn item(&self) -> &Item {
         &self.item
+    }
+
+    /// The case's ledger secret, drawn by the caller (the domain draws no
+    /// randomness).
+    pub fn with_ledger_secret(mut self, secret: String) -> Self {
+        self.ledger_secret = Some(secret);
+        self
     }
 
     pub fn received_on(&self) -> NaiveDate {
@@ -186,6 +195,7 @@ impl NewCase {
             certificate: None,
             delivery: None,
             timeline: vec![entry],
+            ledger_secret: self.ledger_secret,
         }
     }
 }

@@ -7,6 +7,7 @@ mod catalog;
 mod extract;
 mod idempotency;
 mod identity;
+mod ledger;
 mod openapi;
 mod oversight;
 mod routes;
@@ -25,6 +26,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest("/cases", appointment::routes())
         .nest("/catalog", catalog::routes())
         .nest("/identity", identity::routes())
+        .nest("/ledger", ledger::routes())
         .nest("/oversight", oversight::routes())
         .get(
             "/openapi.json",

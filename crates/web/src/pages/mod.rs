@@ -31,6 +31,7 @@ mod hotline;
 mod item_form;
 mod items;
 mod layout;
+mod ledger;
 mod lookup;
 mod multipart;
 mod oversight;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/items", get(items::list))
         .route("/items/{code}", get(guide::show))
+        .route("/ledger", get(ledger::show))
         .route("/stats", get(stats::show))
         .route("/decrees", get(decrees::list))
         .route("/decrees/{id}", get(decrees::show))

@@ -109,6 +109,10 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 acceptance_due: date(),
                 promised_days: natural(u16::MAX.into()),
                 status_path: string(),
+                ledger_secret: nullable(pattern(
+                    "^[0-9a-f]{32}$",
+                    "00112233445566778899aabbccddeeff"
+                )),
             })),
         ),
         (
@@ -509,6 +513,10 @@ fn case() -> ObjectBuilder {
         certificate: nullable(string()),
         delivery: nullable(r("Delivery")),
         timeline: array(r("Entry")),
+        ledger_secret: nullable(pattern(
+            "^[0-9a-f]{32}$",
+            "00112233445566778899aabbccddeeff"
+        )),
     })
 }
 

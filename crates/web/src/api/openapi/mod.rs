@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod identity;
+pub mod ledger;
 mod operation;
 pub mod oversight;
 mod problem;
@@ -65,6 +66,7 @@ pub fn document(paths: Paths) -> OpenApi {
         .chain(catalog::schemas())
         .chain(identity::schemas())
         .chain(cases::schemas())
+        .chain(ledger::schemas())
         .chain(oversight::schemas())
     {
         assert!(seen.insert(name), "schema {name} defined twice");
@@ -91,6 +93,12 @@ pub fn document(paths: Paths) -> OpenApi {
                 .name("catalog")
                 .description(Some(
                     "the power list: items, decrees, divisions, departments",
+                ))
+                .build(),
+            TagBuilder::new()
+                .name("ledger")
+                .description(Some(
+                    "the transparency log (电子监察日志): RFC 9162 entries and proofs, signed checkpoints",
                 ))
                 .build(),
             TagBuilder::new()

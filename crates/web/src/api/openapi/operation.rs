@@ -37,9 +37,12 @@ enum Auth {
     Optional,
 }
 
+/// A success body: its media type and schema.
+type Content = (&'static str, RefOr<Schema>);
+
 pub struct Op {
     b: OperationBuilder,
-    success: Vec<(StatusCode, String, Option<RefOr<Schema>>)>,
+    success: Vec<(StatusCode, String, Option<Content>)>,
     problems: Vec<StatusCode>,
     auth: Auth,
 }
@@ -170,8 +173,19 @@ impl Op {
     }
 
     pub fn ok(mut self, status: StatusCode, description: &str, schema: RefOr<Schema>) -> Self {
+        self.success.push((
+            status,
+            description.into(),
+            Some(("application/json", schema)),
+        ));
+        self
+    }
+
+    /// A plain-text answer (a signed note, a key).
+    pub fn text(mut self, status: StatusCode, description: &str) -> Self {
+        let schema = ObjectBuilder::new().schema_type(Type::String).into();
         self.success
-            .push((status, description.into(), Some(schema)));
+            .push((status, description.into(), Some(("text/plain", schema))));
         self
     }
 
@@ -212,11 +226,8 @@ impl Op {
         }
         for (status, description, schema) in self.success {
             let mut r = ResponseBuilder::new().description(description);
-            if let Some(schema) = schema {
-                r = r.content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(schema)).build(),
-                );
+            if let Some((media, schema)) = schema {
+                r = r.content(media, ContentBuilder::new().schema(Some(schema)).build());
             }
             if idempotent {
                 r = r.header(

@@ -1,0 +1,156 @@
+//! The follower: turns committed events into leaves, in `seq` order, and
+//! signs a checkpoint of each new head. Safe in any number of processes:
+//! appends race under the store's ledger lock and the loser appends nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use bianli_ledger::tree::frontier_ids;
+use bianli_ledger::{Checkpoint, Frontier, leaf_hash};
+use bianli_store::EventRow;
+use bianli_store::ledger::{LeafRow, LedgerAppend};
+
+use super::leaf::{account_id, case_number, public_leaf};
+use super::{Ledger, internal};
+use crate::{App, AppError, Result};
+
+/// Events read and appended per round.
+pub(crate) const BATCH: i64 = 10_000;
+
+impl Ledger {
+    /// The public leaves of consecutive events, looking up the accounts
+    /// and case secrets they need (accounts cached).
+    pub(crate) async fn leaves(
+        &self,
+        store: &dyn bianli_store::Store,
+        events: &[EventRow],
+        first_index: u64,
+    ) -> Result<Vec<LeafRow>> {
+        let accounts = {
+            let wanted: HashSet<i64> = events.iter().filter_map(|e| account_id(&e.actor)).collect();
+            let missing: Vec<i64> = {
+                let known = self.accounts.lock().map_err(|_| poisoned())?;
+                wanted
+                    .iter()
+                    .filter(|id| !known.contains_key(id))
+                    .copied()
+                    .collect()
+            };
+            let found = if missing.is_empty() {
+                HashMap::new()
+            } else {
+                store.ledger_accounts(&missing).await?
+            };
+            let mut known = self.accounts.lock().map_err(|_| poisoned())?;
+            known.extend(found);
+            wanted
+                .into_iter()
+                .filter_map(|id| known.get(&id).map(|a| (id, a.clone())))
+                .collect::<HashMap<_, _>>()
+        };
+        let numbers: Vec<String> = events
+            .iter()
+            .filter_map(case_number)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let secrets = store.ledger_case_secrets(&numbers).await?;
+        (first_index..)
+            .zip(events)
+            .map(|(index, e)| {
+                let secret = case_number(e)
+                    .and_then(|n| secrets.get(n))
+                    .unwrap_or(&self.secret);
+                let (_, bytes) = public_leaf(e, secret, &accounts)?;
+                Ok(LeafRow {
+                    index,
+                    event_seq: e.seq,
+                    leaf_hash: leaf_hash(&bytes),
+                    bytes,
+                })
+            })
+            .collect()
+    }
+}
+
+fn poisoned() -> AppError {
+    AppError::Internal("ledger account cache poisoned".into())
+}
+
+impl App {
+    /// One follower round: appends the committed events the log lacks (up
+    /// to [`BATCH`]) and signs the head if no checkpoint has it yet.
+    /// Returns how many leaves this process appended.
+    pub async fn ledger_round(&self) -> Result<u64> {
+        let store = &*self.store;
+        let safe = store.ledger_safe_seq().await?;
+        let head = store.ledger_head().await?;
+        let (size, last_seq) = head.as_ref().map_or((0, 0), |h| (h.size, h.last_seq));
+        let mut appended = 0;
+        if last_seq < safe {
+            let events: Vec<EventRow> = store
+                .events(last_seq, BATCH)
+                .await?
+                .into_iter()
+                .take_while(|e| e.seq <= safe)
+                .collect();
+            if !events.is_empty() {
+                let leaves = self.ledger.leaves(store, &events, size).await?;
+                let frontier =
+                    Frontier::restore(size, &store.ledger_nodes(&frontier_ids(size)).await?)
+                        .map_err(internal("ledger frontier"))?;
+                let hashes: Vec<_> = leaves.iter().map(|l| l.leaf_hash).collect();
+                let (nodes, next) = frontier
+                    .append(&hashes)
+                    .map_err(internal("ledger append"))?;
+                let append = LedgerAppend {
+                    from_size: size,
+                    leaves,
+                    nodes,
+                    root: next.root(),
+                };
+                if store.ledger_append(&append, self.now()).await? {
+                    appended = hashes.len() as u64;
+                }
+            }
+        }
+        self.ledger_sign_head().await?;
+        Ok(appended)
+    }
+
+    /// Signs a checkpoint of the current head unless one of its size is
+    /// kept. A kept checkpoint larger than the head means entries were
+    /// removed: that is reported, never papered over with a new signature.
+    async fn ledger_sign_head(&self) -> Result<()> {
+        let store = &*self.store;
+        let Some(head) = store.ledger_head().await? else {
+            return Ok(());
+        };
+        let latest = store.ledger_latest_checkpoint().await?;
+        match latest {
+            Some(c) if c.size == head.size => return Ok(()),
+            Some(c) if c.size > head.size => {
+                tracing::error!(
+                    checkpoint = c.size,
+                    head = head.size,
+                    "the ledger is shorter than its last signed checkpoint; not signing"
+                );
+                return Ok(());
+            }
+            _ => {}
+        }
+        let note = Checkpoint::new(self.ledger.origin(), head.size, head.root)
+            .and_then(|c| c.sign(&self.ledger.signer))
+            .map_err(internal("signing a checkpoint"))?;
+        store
+            .ledger_put_checkpoint(head.size, &note, self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Runs rounds until the log has caught up with the events table.
+    pub async fn ledger_catch_up(&self) -> Result<()> {
+        while self.ledger_round().await? == BATCH as u64 {}
+        Ok(())
+    }
+}

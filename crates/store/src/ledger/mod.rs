@@ -1,0 +1,95 @@
+//! Storage of the `ledger` context: the transparency log's leaves, its
+//! complete-subtree hashes, its head, signed checkpoints and its key. The
+//! maths lives in `bianli-ledger`; this module only keeps what it computes,
+//! so an append reads O(log n) rows and never all leaves.
+//!
+//! Leaves follow the `events` table in strict sequence order. On PostgreSQL
+//! identity values can commit out of order, so a follower first asks
+//! [`LedgerStore::ledger_safe_seq`] for a sequence number below which every
+//! event has committed, and appends only up to it.
+
+pub(crate) mod sql;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use bianli_ledger::{Hash, NodeId};
+use chrono::{DateTime, Utc};
+
+use crate::Result;
+
+/// The tree's size and root, and the last event it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerHead {
+    pub size: u64,
+    pub root: Hash,
+    pub last_seq: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One leaf as stored: its position, the event it records, its hash and its
+/// bytes (the public event's canonical JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeafRow {
+    pub index: u64,
+    pub event_seq: i64,
+    pub leaf_hash: Hash,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything one round appends, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct LedgerAppend {
+    /// The size the round read the frontier at; if the head moved since,
+    /// another server appended first and this round appends nothing.
+    pub from_size: u64,
+    pub leaves: Vec<LeafRow>,
+    pub nodes: Vec<(NodeId, Hash)>,
+    pub root: Hash,
+}
+
+/// The account facts a public leaf may show of an actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerAccount {
+    pub role: String,
+    pub employee_no: Option<String>,
+}
+
+/// A signed checkpoint as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    /// A sequence number S such that every event with `seq <= S` has
+    /// committed and every event committing later gets a larger one.
+    async fn ledger_safe_seq(&self) -> Result<i64>;
+    async fn ledger_head(&self) -> Result<Option<LedgerHead>>;
+    /// The hashes of the given nodes that exist.
+    async fn ledger_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>>;
+    /// Appends a round's leaves and nodes and moves the head, under the
+    /// ledger's lock, if the head is still at `from_size`. Returns whether it did.
+    async fn ledger_append(&self, append: &LedgerAppend, at: DateTime<Utc>) -> Result<bool>;
+    /// Leaves `[start, end)` in order.
+    async fn ledger_leaves(&self, start: u64, end: u64) -> Result<Vec<LeafRow>>;
+    /// The ledger secret of each of these cases that has one.
+    async fn ledger_case_secrets(&self, numbers: &[String]) -> Result<HashMap<String, String>>;
+    async fn ledger_accounts(&self, ids: &[i64]) -> Result<HashMap<i64, LedgerAccount>>;
+    /// The signer key and server secret: the stored ones, or these if none
+    /// was stored yet (the first server to start wins; all load the same).
+    async fn ledger_keys(
+        &self,
+        signer: &str,
+        secret: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(String, String)>;
+    /// Keeps a signed checkpoint unless one of that size exists.
+    async fn ledger_put_checkpoint(&self, size: u64, note: &str, at: DateTime<Utc>) -> Result<()>;
+    async fn ledger_latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>>;
+    /// Leaf indexes of the events of one subject, in sequence order.
+    async fn ledger_subject_leaves(&self, subject: &str) -> Result<Vec<(i64, u64)>>;
+}
