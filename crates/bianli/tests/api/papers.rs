@@ -20,10 +20,12 @@ pub async fn read_pdf(t: &TestApp, path: &str) -> (String, String) {
     );
     let bytes = r.bytes().await.expect("pdf");
     assert!(bytes.starts_with(b"%PDF-"), "{path} is not a PDF");
+    // Tests read papers side by side: each read gets a folder of its own.
+    static READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "bianli-papers-{}-{}",
         std::process::id(),
-        path.len() + bytes.len()
+        READS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     ));
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let pdf = dir.join("paper.pdf");
