@@ -60,6 +60,7 @@ pub struct App {
     /// accepted what the simulation is about to accept in its past.
     history_playing: Arc<std::sync::atomic::AtomicBool>,
     pub(crate) ledger: Arc<ledger::Ledger>,
+    pub(crate) oversight: Arc<oversight::Caches>,
 }
 
 impl App {
@@ -106,6 +107,7 @@ impl App {
             reference: Arc::default(),
             clock: Arc::default(),
             history_playing: Arc::default(),
+            oversight: Arc::new(oversight::Caches::new(oversight::window_from_env())),
         };
         app.load_bundled_calendar_if_empty().await?;
         Ok(app)
@@ -115,6 +117,14 @@ impl App {
     /// pass (a slot that has ended, a run of no-shows).
     pub fn with_clock(mut self, clock: fn() -> DateTime<Utc>) -> App {
         self.clock = Arc::new(clock::Clock::from_source(clock));
+        self
+    }
+
+    /// The same app computing the public figures at most once per `window`
+    /// (the default is [`oversight::DEFAULT_WINDOW`]; zero computes every
+    /// answer afresh, as tests that write and read at once need).
+    pub fn with_oversight_window(mut self, window: std::time::Duration) -> App {
+        self.oversight = Arc::new(oversight::Caches::new(window));
         self
     }
 

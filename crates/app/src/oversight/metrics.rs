@@ -48,6 +48,15 @@ fn f(n: i64) -> f64 {
 
 impl App {
     pub async fn metrics_text(&self) -> Result<String> {
+        let text = self
+            .oversight
+            .metrics
+            .get("province", || self.exposition())
+            .await?;
+        Ok((*text).clone())
+    }
+
+    async fn exposition(&self) -> Result<String> {
         let t = self.store.tally(&Scope::Province).await?;
         let mut e = Exposition(String::new());
         e.family(

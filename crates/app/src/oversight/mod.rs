@@ -4,11 +4,14 @@
 //! supervisors, the supervisor's workbench of deadline cards, and the
 //! Prometheus exposition at `/metrics`.
 
+mod cache;
 mod metrics;
 mod people;
 mod report;
 mod workbench;
 
+pub use cache::DEFAULT_WINDOW;
+pub(crate) use cache::window_from_env;
 pub use people::PersonFigures;
 pub use report::{Part, Report, ScopeRef, Trend, TrendQuery};
 pub use workbench::{CardActionInput, CardQuery};
@@ -17,6 +20,23 @@ use bianli_domain::identity::Role;
 use bianli_domain::oversight::CardError;
 
 use crate::{Actor, AppError, Result};
+
+/// The public figures' caches, one per kind of answer.
+pub(crate) struct Caches {
+    pub(crate) reports: cache::Windowed<Report>,
+    pub(crate) trends: cache::Windowed<Trend>,
+    pub(crate) metrics: cache::Windowed<String>,
+}
+
+impl Caches {
+    pub(crate) fn new(window: std::time::Duration) -> Self {
+        Self {
+            reports: cache::Windowed::new(window),
+            trends: cache::Windowed::new(window),
+            metrics: cache::Windowed::new(window),
+        }
+    }
+}
 
 impl From<CardError> for AppError {
     fn from(e: CardError) -> Self {

@@ -118,6 +118,16 @@ impl App {
 
     /// A division with the divisions under it.
     pub async fn oversight_division(&self, code: &str) -> Result<Report> {
+        let key = format!("division:{code}");
+        let report = self
+            .oversight
+            .reports
+            .get(&key, || self.division_report(code))
+            .await?;
+        Ok((*report).clone())
+    }
+
+    async fn division_report(&self, code: &str) -> Result<Report> {
         let (scope_ref, level) = self.division_ref(code).await?;
         let scope = match level {
             Level::Province => Scope::Province,
@@ -174,10 +184,18 @@ impl App {
     }
 
     pub async fn oversight_department(&self, id: &str) -> Result<Report> {
-        let scope_ref = self.department_ref(id).await?;
-        let id: i64 = scope_ref.code.parse().unwrap_or_default();
-        self.report(scope_ref, &Scope::Department(id), Vec::new())
-            .await
+        let key = format!("department:{id}");
+        let report = self
+            .oversight
+            .reports
+            .get(&key, || async {
+                let scope_ref = self.department_ref(id).await?;
+                let id: i64 = scope_ref.code.parse().unwrap_or_default();
+                self.report(scope_ref, &Scope::Department(id), Vec::new())
+                    .await
+            })
+            .await?;
+        Ok((*report).clone())
     }
 
     pub(crate) async fn report(
@@ -200,6 +218,21 @@ impl App {
     /// Received, completed and on-time cases per ISO week, for the last
     /// `weeks` weeks up to this one.
     pub async fn oversight_trend(&self, q: &TrendQuery) -> Result<Trend> {
+        let key = format!(
+            "trend:{}:{}:{}",
+            q.division.as_deref().unwrap_or(""),
+            q.department.as_deref().unwrap_or(""),
+            q.weeks.as_deref().unwrap_or("")
+        );
+        let trend = self
+            .oversight
+            .trends
+            .get(&key, || self.trend(q))
+            .await?;
+        Ok((*trend).clone())
+    }
+
+    async fn trend(&self, q: &TrendQuery) -> Result<Trend> {
         let weeks = match q.weeks.as_deref() {
             None => DEFAULT_WEEKS,
             Some(w) => w

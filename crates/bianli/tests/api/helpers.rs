@@ -100,7 +100,11 @@ async fn spawn_on(
 ) -> TestApp {
     let db_url = fresh_db(db).await;
     let blobs_url = fresh_blobs();
-    let mut app = App::open_with(&db_url, &blobs_url).await.expect("open app");
+    // Stories read figures right after writing them: no caching window.
+    let mut app = App::open_with(&db_url, &blobs_url)
+        .await
+        .expect("open app")
+        .with_oversight_window(std::time::Duration::ZERO);
     if let Some(clock) = clock {
         app = app.with_clock(clock);
     }

@@ -674,3 +674,35 @@ async fn workbench_flow(db: Db) {
     );
 }
 both_dbs!(workbench_flow, workbench_flow);
+
+/// A served app computes the public figures once per window: a second
+/// look within it gets the same computation even after a new case, while an
+/// app without a window sees the case at once.
+async fn figures_are_computed_once_per_window(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-11-02");
+    let windowed = t
+        .app
+        .clone()
+        .with_oversight_window(std::time::Duration::from_secs(600));
+    let first = windowed.oversight_province().await.expect("figures");
+    let metrics_before = windowed.metrics_text().await.expect("metrics");
+    let item = food_licence(&t).await;
+    let enterprise = t.login("enterprise").await;
+    apply_online(&t, &enterprise, &item).await;
+
+    let again = windowed.oversight_province().await.expect("figures");
+    assert_eq!(again.computed_at, first.computed_at);
+    assert_eq!(again.figures.received, first.figures.received);
+    assert_eq!(
+        windowed.metrics_text().await.expect("metrics"),
+        metrics_before
+    );
+    let fresh = t.app.oversight_province().await.expect("figures");
+    assert_eq!(fresh.figures.received, first.figures.received + 1);
+}
+
+both_dbs!(
+    figures_are_computed_once_per_window,
+    figures_are_computed_once_per_window
+);
