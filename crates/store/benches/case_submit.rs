@@ -1,7 +1,8 @@
 //! Durable submissions per second: `create_case` (the day's serial, the case
 //! row with its due date for acceptance, the `case.submitted` event, one
 //! committed transaction each), beside the raw limit of the same database
-//! inserting the same two rows per transaction with nothing else.
+//! inserting the same two rows per transaction with nothing else, and
+//! (SQLite) the same rows batched as multi-row statements per transaction.
 //!
 //! `cargo bench -p bianli-store --bench case_submit --profile dev` runs on
 //! SQLite in a temp folder; with `BIANLI_BENCH_PG=postgres://…/db` also on
@@ -219,6 +220,11 @@ async fn run(
             let total = raw_sqlite(raw_url, workers, &body, started, sync).await?;
             report(db, workers, &format!("raw INSERT ({mode})"), total, started);
         }
+        // The ceiling of batching: one writer inserting the same rows as
+        // multi-row statements, `workers` submissions a transaction, FULL.
+        let started = Instant::now();
+        let total = raw_sqlite_batched(raw_url, workers, &body, started).await?;
+        report(db, workers, "raw batched (FULL)", total, started);
     } else {
         let started = Instant::now();
         let total = raw_pg(raw_url, workers, &body, started).await?;
@@ -295,6 +301,66 @@ async fn raw_sqlite(
         total += t.await?;
     }
     Ok(total)
+}
+
+async fn raw_sqlite_batched(
+    url: &str,
+    per_tx: u64,
+    body: &str,
+    started: Instant,
+) -> Result<u64, Box<dyn std::error::Error>> {
+    use std::str::FromStr;
+    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10));
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await?;
+    let day = NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("a date")?;
+    let mut done = 0u64;
+    while started.elapsed() < RUN {
+        let numbers: Vec<String> = (done..done + per_tx)
+            .map(|n| format!("batched-{n}"))
+            .collect();
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        let mut cases = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO cases_cases (number, item_code, department_id, division, \
+             applicant_account_id, channel, stage, holder_role, assignee, received_on, \
+             promised_due, revision, submitted_at, updated_at, body) ",
+        );
+        cases.push_values(&numbers, |mut b, number| {
+            b.push_bind(number)
+                .push_bind("430100-0100001")
+                .push_bind(1_i64)
+                .push_bind("430100")
+                .push_bind(1_i64)
+                .push_bind("web")
+                .push_bind("submitted")
+                .push_bind("clerk")
+                .push_bind(None::<i64>)
+                .push_bind(day)
+                .push_bind(None::<NaiveDate>)
+                .push_bind(1_i64)
+                .push_bind(Utc::now())
+                .push_bind(Utc::now())
+                .push_bind(body);
+        });
+        cases.build().execute(&mut *tx).await?;
+        let mut events = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO events (at, context, kind, subject, actor, payload) ",
+        );
+        events.push_values(&numbers, |mut b, number| {
+            b.push_bind(Utc::now())
+                .push_bind("cases")
+                .push_bind("case.submitted")
+                .push_bind(number)
+                .push_bind("account:1")
+                .push_bind("{}");
+        });
+        events.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+        done += per_tx;
+    }
+    Ok(done)
 }
 
 async fn raw_pg(

@@ -17,6 +17,7 @@ mod postgres;
 mod sql;
 mod sqlite;
 mod sqlite_group;
+mod sqlite_submit;
 
 use std::sync::Arc;
 

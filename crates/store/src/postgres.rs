@@ -84,6 +84,17 @@ impl PgStore {
     async fn begin_cases(&self) -> Result<CaseTx> {
         Ok(self.pool.begin().await?)
     }
+
+    /// Submissions one transaction each: concurrent ones commit side by
+    /// side on PostgreSQL already.
+    async fn submit(&self, s: crate::cases::Submission) -> Result<crate::cases::StoredCase> {
+        let mut tx = self.begin_cases().await?;
+        let mut filed = case_store::insert_cases(&mut tx, std::slice::from_ref(&s)).await?;
+        tx.commit().await?;
+        filed
+            .pop()
+            .ok_or_else(|| crate::StoreError::Config("a submission filed nothing".into()))
+    }
 }
 
 crate::sql::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);

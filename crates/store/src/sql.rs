@@ -195,6 +195,30 @@ macro_rules! impl_store {
             Ok(())
         }
 
+        /// Several events in one statement, in order (sequence numbers
+        /// follow it): what a batch of submissions writes.
+        async fn write_events<C>(tx: &mut C, events: &[(NewEvent, DateTime<Utc>)]) -> Result<()>
+        where
+            C: std::ops::DerefMut<Target = <$db as sqlx::Database>::Connection> + Send,
+        {
+            if events.is_empty() {
+                return Ok(());
+            }
+            let mut q = sqlx::QueryBuilder::<$db>::new(
+                "INSERT INTO events (at, context, kind, subject, actor, payload) ",
+            );
+            q.push_values(events, |mut b, (e, at)| {
+                b.push_bind(*at)
+                    .push_bind(e.context)
+                    .push_bind(e.kind)
+                    .push_bind(&e.subject)
+                    .push_bind(&e.actor)
+                    .push_bind(Json(&e.payload));
+            });
+            q.build().execute(&mut **tx).await?;
+            Ok(())
+        }
+
         fn item_version(row: &DbRow) -> Result<ItemVersion> {
             let Json(item): Json<Item> = row.try_get("body")?;
             let end: Option<String> = row.try_get("end_change")?;

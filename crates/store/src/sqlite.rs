@@ -10,6 +10,7 @@ use sqlx::sqlite::{
 
 use crate::Backend;
 use crate::sqlite_group::{GroupCommit, GroupTx};
+use crate::sqlite_submit::Submissions;
 
 /// A case write's transaction: a member of a commit group.
 pub(crate) type CaseTx = GroupTx;
@@ -18,6 +19,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Case writes (submissions, steps, bookings) commit in groups.
     group: GroupCommit,
+    /// Submissions are filed in batches, each a member of a commit group.
+    submissions: Submissions,
     /// Dropped with the store, which ends its checkpoint task.
     _checkpoints: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -59,8 +62,10 @@ impl SqliteStore {
             tokio::spawn(checkpoints(pool.clone(), stopped));
             stop
         });
+        let group = GroupCommit::new(pool.clone());
         Ok(Self {
-            group: GroupCommit::new(pool.clone()),
+            submissions: Submissions::new(group.clone()),
+            group,
             pool,
             _checkpoints,
         })
@@ -100,6 +105,11 @@ impl SqliteStore {
     async fn begin_cases(&self) -> Result<CaseTx> {
         self.group.begin().await
     }
+
+    /// Submissions: batched (see `sqlite_submit`).
+    async fn submit(&self, s: crate::cases::Submission) -> Result<crate::cases::StoredCase> {
+        self.submissions.submit(s).await
+    }
 }
 
 /// Copies committed WAL frames into the database file every second, so the
@@ -123,6 +133,7 @@ async fn checkpoints(pool: SqlitePool, mut stopped: tokio::sync::oneshot::Receiv
 
 crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
 crate::cases::sql::impl_case_store!(super::SqliteStore, sqlx::Sqlite);
+pub(crate) use case_store::insert_cases;
 crate::oversight::sql::impl_oversight_store!(super::SqliteStore, sqlx::Sqlite);
 crate::appointment::impl_appointment_store!(SqliteStore, sqlx::Sqlite);
 crate::ledger::sql::impl_ledger_store!(super::SqliteStore, sqlx::Sqlite);

@@ -22,6 +22,7 @@ use crate::{Result, StoreError};
 /// Bounds how long the first member of a group waits for its commit.
 const MAX_GROUP: usize = 256;
 
+#[derive(Clone)]
 pub struct GroupCommit {
     pool: SqlitePool,
     writer: Arc<Mutex<Writer>>,

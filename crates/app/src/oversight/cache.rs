@@ -119,7 +119,9 @@ mod tests {
 
         let cache = Windowed::<u32>::new(Duration::from_secs(60));
         let failed = cache
-            .get("k", || async { Err(crate::AppError::Internal("db down".into())) })
+            .get("k", || async {
+                Err(crate::AppError::Internal("db down".into()))
+            })
             .await;
         assert!(failed.is_err());
         assert_eq!(*cache.get("k", || async { Ok(3) }).await.expect("3"), 3);

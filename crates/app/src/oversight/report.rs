@@ -224,11 +224,7 @@ impl App {
             q.department.as_deref().unwrap_or(""),
             q.weeks.as_deref().unwrap_or("")
         );
-        let trend = self
-            .oversight
-            .trends
-            .get(&key, || self.trend(q))
-            .await?;
+        let trend = self.oversight.trends.get(&key, || self.trend(q)).await?;
         Ok((*trend).clone())
     }
 

@@ -388,7 +388,7 @@ async fn outsider_check(db: crate::helpers::Db) {
 both_dbs!(outsider_check, outsider_check);
 
 /// Runs SQL on the test's own database, as an attacker with access would.
-async fn sql(t: &TestApp, statements: &[&str]) {
+pub(crate) async fn sql(t: &TestApp, statements: &[&str]) {
     if t.db_url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(&t.db_url).await.expect("sqlite");
         for s in statements {

@@ -21,3 +21,4 @@ mod oversight;
 mod papers;
 mod ratings;
 mod spreadsheet;
+mod submissions;

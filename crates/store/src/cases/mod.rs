@@ -25,6 +25,16 @@ pub struct StoredCase {
     pub case: Case,
 }
 
+/// An application as the store files it: the checked form, its code, who
+/// filed it and when.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub new: NewCase,
+    pub code: VerificationCode,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
 /// A card a scan found a case to deserve.
 #[derive(Debug, Clone)]
 pub struct NewCard {

@@ -161,6 +161,99 @@ macro_rules! impl_case_store {
                 Ok(added)
             }
 
+            /// Files submissions in one go, in the order given: each
+            /// (division, day)'s serial advanced once for all its cases,
+            /// the case rows and their `case.submitted` events each one
+            /// multi-row statement. Any error fails them all (the caller
+            /// rolls back and may retry them one by one).
+            pub(crate) async fn insert_cases(
+                tx: &mut Tx,
+                batch: &[crate::cases::Submission],
+            ) -> Result<Vec<StoredCase>> {
+                let mut days: Vec<((String, chrono::NaiveDate), i64)> = Vec::new();
+                for s in batch {
+                    let key = (s.new.item().division.as_str().to_string(), s.new.received_on());
+                    match days.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, n)) => *n += 1,
+                        None => days.push((key, 1)),
+                    }
+                }
+                let mut serials = QueryBuilder::<$db>::new(
+                    "INSERT INTO cases_serials (division, day, last) ",
+                );
+                serials.push_values(&days, |mut b, ((division, day), n)| {
+                    b.push_bind(division.as_str()).push_bind(*day).push_bind(*n);
+                });
+                serials.push(
+                    " ON CONFLICT (division, day) DO UPDATE \
+                     SET last = cases_serials.last + excluded.last \
+                     RETURNING division, day, last",
+                );
+                // The next serial of each day: its last minus what this batch takes.
+                let mut next: Vec<((String, chrono::NaiveDate), i64)> = Vec::new();
+                for row in serials.build().fetch_all(&mut **tx).await? {
+                    let key: (String, chrono::NaiveDate) = (row.try_get("division")?, row.try_get("day")?);
+                    let last: i64 = row.try_get("last")?;
+                    let taken = days.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n);
+                    next.push((key, last - taken + 1));
+                }
+                let mut cases = Vec::with_capacity(batch.len());
+                for s in batch {
+                    let key = (s.new.item().division.as_str().to_string(), s.new.received_on());
+                    let slot = next
+                        .iter_mut()
+                        .find(|(k, _)| *k == key)
+                        .ok_or_else(|| StoreError::Config(format!("no serial returned for {key:?}")))?;
+                    let serial = u32::try_from(slot.1).unwrap_or(u32::MAX);
+                    slot.1 += 1;
+                    let number = CaseNumber::new(&s.new.item().division, s.new.received_on(), serial)
+                        .map_err(StoreError::Invalid)?;
+                    let case = s.new.clone().into_case(number, s.code.clone());
+                    cases.push((case, s.actor.as_str(), s.at));
+                }
+                let mut rows = QueryBuilder::<$db>::new(
+                    "INSERT INTO cases_cases (number, item_code, department_id, division, \
+                     applicant_account_id, channel, stage, holder_role, assignee, received_on, \
+                     promised_due, revision, submitted_at, updated_at, body) ",
+                );
+                rows.push_values(&cases, |mut b, (case, _, at)| {
+                    b.push_bind(case.number.as_str())
+                        .push_bind(case.item.to_string())
+                        .push_bind(case.department_id)
+                        .push_bind(case.division.as_str())
+                        .push_bind(case.applicant.account_id)
+                        .push_bind(case.channel.as_str())
+                        .push_bind(case.stage.as_str())
+                        .push_bind(case.holder_role().map(|r| r.as_str()))
+                        .push_bind(None::<i64>)
+                        .push_bind(case.received_on)
+                        .push_bind(None::<chrono::NaiveDate>)
+                        .push_bind(1_i64)
+                        .push_bind(*at)
+                        .push_bind(*at)
+                        .push_bind(Json(case));
+                });
+                rows.push(" RETURNING id, number");
+                let mut ids = std::collections::HashMap::with_capacity(cases.len());
+                for row in rows.build().fetch_all(&mut **tx).await? {
+                    ids.insert(row.try_get::<String, _>("number")?, row.try_get::<i64, _>("id")?);
+                }
+                let events: Vec<_> = cases
+                    .iter()
+                    .map(|(case, actor, at)| (crate::cases::sql::submitted_event(case, actor), *at))
+                    .collect();
+                super::write_events(tx, &events).await?;
+                cases
+                    .into_iter()
+                    .map(|(case, _, _)| {
+                        let id = ids.get(case.number.as_str()).copied().ok_or_else(|| {
+                            StoreError::Config(format!("no id returned for case {}", case.number))
+                        })?;
+                        Ok(StoredCase { id, revision: 1, case })
+                    })
+                    .collect()
+            }
+
             #[async_trait]
             impl CaseStore for $store {
                 async fn record_cards(
@@ -183,49 +276,13 @@ macro_rules! impl_case_store {
                     actor: &str,
                     at: DateTime<Utc>,
                 ) -> Result<StoredCase> {
-                    let mut tx = self.begin_cases().await?;
-                    let division = new.item().division.clone();
-                    let day = new.received_on();
-                    let serial: i64 = sqlx::query_scalar(
-                        "INSERT INTO cases_serials (division, day, last) VALUES ($1, $2, 1) \
-                         ON CONFLICT (division, day) DO UPDATE SET last = cases_serials.last + 1 \
-                         RETURNING last",
-                    )
-                    .bind(division.as_str())
-                    .bind(day)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let serial = u32::try_from(serial).unwrap_or(u32::MAX);
-                    let number = CaseNumber::new(&division, day, serial).map_err(StoreError::Invalid)?;
-                    let case = new.into_case(number, code);
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO cases_cases (number, item_code, department_id, division, \
-                         applicant_account_id, channel, stage, holder_role, assignee, received_on, \
-                         promised_due, revision, submitted_at, updated_at, body) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, NULL, 1, $10, $10, $11) \
-                         RETURNING id",
-                    )
-                    .bind(case.number.as_str())
-                    .bind(case.item.to_string())
-                    .bind(case.department_id)
-                    .bind(case.division.as_str())
-                    .bind(case.applicant.account_id)
-                    .bind(case.channel.as_str())
-                    .bind(case.stage.as_str())
-                    .bind(case.holder_role().map(|r| r.as_str()))
-                    .bind(case.received_on)
-                    .bind(at)
-                    .bind(Json(&case))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let e = crate::cases::sql::submitted_event(&case, actor);
-                    write_event(&mut tx, &e, at).await?;
-                    tx.commit().await?;
-                    Ok(StoredCase {
-                        id,
-                        revision: 1,
-                        case,
+                    self.submit(crate::cases::Submission {
+                        new,
+                        code,
+                        actor: actor.to_string(),
+                        at,
                     })
+                    .await
                 }
 
                 async fn case(&self, number: &CaseNumber) -> Result<Option<StoredCase>> {
