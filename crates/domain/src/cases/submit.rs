@@ -137,12 +137,19 @@ impl NewCase {
 
     /// The case, once the store has given it a number.
     pub fn into_case(self, number: CaseNumber, code: VerificationCode) -> Case {
+        self.to_case(number, code)
+    }
+
+    /// [`NewCase::into_case`] leaving the application as it was: a store
+    /// that may have to file it again after a failed batch keeps it, and
+    /// copies only what the case holds (not the whole item).
+    pub fn to_case(&self, number: CaseNumber, code: VerificationCode) -> Case {
         let mut steps: Vec<StepState> = self
             .workflow
             .steps
-            .into_iter()
+            .iter()
             .map(|template| StepState {
-                template,
+                template: template.clone(),
                 assignee: None,
                 started_on: None,
                 done_on: None,
@@ -168,11 +175,11 @@ impl NewCase {
             item_name: self.item.name.clone(),
             department_id: self.item.department_id,
             division: self.item.division.clone(),
-            applicant: self.applicant,
+            applicant: self.applicant.clone(),
             channel: self.channel,
-            filed_by: self.filed_by,
-            form: self.form,
-            materials: self.materials,
+            filed_by: self.filed_by.clone(),
+            form: self.form.clone(),
+            materials: self.materials.clone(),
             stage: Stage::Submitted,
             outcome: None,
             step: 0,
@@ -195,7 +202,7 @@ impl NewCase {
             certificate: None,
             delivery: None,
             timeline: vec![entry],
-            ledger_secret: self.ledger_secret,
+            ledger_secret: self.ledger_secret.clone(),
         }
     }
 }

@@ -208,7 +208,7 @@ macro_rules! impl_case_store {
                     slot.1 += 1;
                     let number = CaseNumber::new(&s.new.item().division, s.new.received_on(), serial)
                         .map_err(StoreError::Invalid)?;
-                    let case = s.new.clone().into_case(number, s.code.clone());
+                    let case = s.new.to_case(number, s.code.clone());
                     cases.push((case, s.actor.as_str(), s.at));
                 }
                 let mut rows = QueryBuilder::<$db>::new(
