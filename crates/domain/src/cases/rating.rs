@@ -384,13 +384,12 @@ mod tests {
         // Not loaded yet: nothing to recount.
         assert!(!r.recount_follow_up(&calendar()));
         // 2025 loaded with New Year's Day off: one day later, and final.
-        let mut with_2025 = Vec::new();
-        with_2025.push(crate::calendar::SpecialDay {
+        let with_2025 = [crate::calendar::SpecialDay {
             date: day("2025-01-01"),
             kind: crate::calendar::DayKind::Holiday,
             name: "New Year's Day".into(),
             name_zh: "元旦".into(),
-        });
+        }];
         let cal =
             WorkCalendar::new(std::collections::BTreeSet::from([2024, 2025]), &with_2025).unwrap();
         assert!(r.recount_follow_up(&cal));
