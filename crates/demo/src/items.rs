@@ -176,6 +176,16 @@ fn default_promised(row: &Row, limit: Option<TimeLimit>, rng: &mut Rng) -> u16 {
     }
 }
 
+/// Requests a 12345 operator may file for a caller (热线代办): simple
+/// withdrawals and changes where the caller's word and ID start the case and
+/// the papers follow to the window, as cities' 12345 帮办代办 services do.
+const HOTLINE_FILED: [&str; 4] = [
+    "住房公积金提取",
+    "住房公积金租房提取",
+    "个体工商户变更登记",
+    "出生医学证明办理",
+];
+
 fn channels(name: &str, kind: ItemKind, visits: u8) -> Vec<String> {
     let mut c = vec!["hall"];
     let enforcement = matches!(
@@ -200,7 +210,7 @@ fn channels(name: &str, kind: ItemKind, visits: u8) -> Vec<String> {
     {
         c.push("kiosk");
     }
-    if name.contains("投诉") || name.contains("举报") {
+    if name.contains("投诉") || name.contains("举报") || HOTLINE_FILED.contains(&name) {
         c.push("hotline");
     }
     c.into_iter().map(str::to_string).collect()

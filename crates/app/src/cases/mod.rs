@@ -1,24 +1,29 @@
 //! Use cases of the `cases` context: applying, the window's acceptance, the
 //! workflow's actions, the public status query, certificates and the
-//! deadline scan that hands out cards, and ratings (好差评).
+//! deadline scan that hands out cards, ratings (好差评) and the open
+//! 告知承诺 verifications.
 
 mod act;
 mod certificate;
 mod documents;
+mod once;
 mod rating;
 mod receipt;
 mod submit;
 mod sweep;
 mod upload;
+mod verification;
 mod view;
 
 pub use act::ActionInput;
 pub use certificate::CertificateView;
 pub use documents::{Paper, PaperFonts};
-pub use rating::RatingInput;
+pub use once::{Filed, form_key, form_token};
+pub use rating::{ListedRating, RatingInput, RatingQuery};
 pub use receipt::CaseRating;
 pub use submit::{ApplicantInput, Application, MaterialInput, Receipt};
 pub use sweep::Swept;
+pub use verification::ListedVerification;
 pub use view::{CaseView, PublicEntry, PublicStatus, QueueEntry};
 
 use bianli_domain::cases::{CaseError, CaseNumber, Who};

@@ -1,10 +1,11 @@
 //! 好差评: the applicant rates a case's service once it has a result; a
 //! 差评 opens a follow-up its department answers, seen by supervisors.
 
+use bianli_domain::Invalid;
 use bianli_domain::cases::Rating;
 use bianli_domain::identity::Role;
-use bianli_store::cases::RatingStats;
-use serde::Deserialize;
+use bianli_store::cases::{RatingFilter, RatingStats};
+use serde::{Deserialize, Serialize};
 
 use crate::{Actor, App, AppError, Result};
 
@@ -15,6 +16,34 @@ pub struct RatingInput {
     #[serde(default)]
     pub comment: Option<String>,
 }
+
+/// The list's filters as they arrive (a query string), parsed here.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RatingQuery {
+    pub overdue: Option<String>,
+}
+
+impl RatingQuery {
+    fn overdue(&self) -> Result<Option<bool>, Invalid> {
+        match self.overdue.as_deref() {
+            None | Some("") => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(_) => Err(Invalid::one("overdue", "应为 true 或 false")),
+        }
+    }
+}
+
+/// A rating as listed: with whether its follow-up is overdue today.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListedRating {
+    #[serde(flatten)]
+    pub rating: Rating,
+    /// A follow-up still unanswered past its due date.
+    pub overdue: bool,
+}
+
+const MAX_RATINGS: i64 = 500;
 
 impl App {
     pub async fn rate(&self, actor: &Actor, number: &str, input: RatingInput) -> Result<Rating> {
@@ -55,15 +84,33 @@ impl App {
     }
 
     /// Ratings with open follow-ups first: all of them for supervisors, a
-    /// department's own for its staff.
-    pub async fn ratings(&self, actor: &Actor) -> Result<Vec<Rating>> {
+    /// department's own for its staff; only the overdue ones (or only the
+    /// others) when asked.
+    pub async fn ratings(&self, actor: &Actor, q: &RatingQuery) -> Result<Vec<ListedRating>> {
+        let overdue = q.overdue()?;
         let department = rating_scope(actor)?;
-        Ok(self.store.ratings(department, 500).await?)
+        let today = self.today();
+        let filter = RatingFilter {
+            department_id: department,
+            overdue,
+            today,
+            limit: MAX_RATINGS,
+        };
+        Ok(self
+            .store
+            .ratings(&filter)
+            .await?
+            .into_iter()
+            .map(|rating| ListedRating {
+                overdue: rating.follow_up.as_ref().is_some_and(|f| f.overdue(today)),
+                rating,
+            })
+            .collect())
     }
 
     pub async fn rating_stats(&self, actor: &Actor) -> Result<RatingStats> {
         let department = rating_scope(actor)?;
-        Ok(self.store.rating_stats(department).await?)
+        Ok(self.store.rating_stats(department, self.today()).await?)
     }
 }
 

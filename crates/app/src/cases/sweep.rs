@@ -19,8 +19,11 @@ pub struct Swept {
     pub deemed_accepted: usize,
     pub yellow: usize,
     pub red: usize,
-    /// Provisional due dates counted again on a newly loaded year.
+    /// Provisional due dates of cases (their dues, or an open 告知承诺
+    /// verification's) counted again on a newly loaded year.
     pub recounted: usize,
+    /// Provisional 差评 follow-up due dates counted again.
+    pub follow_ups_recounted: usize,
 }
 
 impl App {
@@ -106,7 +109,83 @@ impl App {
                 }
             }
         }
+        out.recounted += self.recount_verifications(&cal, at).await?;
+        out.follow_ups_recounted = self.recount_follow_ups(&cal, at).await?;
         Ok(out)
+    }
+
+    /// Counts provisional 告知承诺 verification due dates again (those cases
+    /// are decided, so the walk over running cases does not see them).
+    async fn recount_verifications(
+        &self,
+        cal: &bianli_domain::calendar::WorkCalendar,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize> {
+        let mut recounted = 0;
+        let mut after = 0;
+        loop {
+            let page = self.store.provisional_verifications(after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            for stored in page {
+                let mut case = stored.case;
+                let Some(v) = case.verification.as_mut() else {
+                    continue;
+                };
+                if !v.recount(cal) {
+                    continue;
+                }
+                let event = bianli_domain::event::NewEvent::new(
+                    "cases",
+                    "case.verification_recounted",
+                    format!("case:{}", case.number),
+                    "system:clock",
+                    serde_json::json!({ "due": v.due, "provisional": v.provisional }),
+                );
+                let change = CaseChange {
+                    case: &case,
+                    event,
+                    cards: &[],
+                    certificate: None,
+                    revoked: None,
+                };
+                match self
+                    .store
+                    .save_case(stored.id, stored.revision, change, at)
+                    .await
+                {
+                    Ok(_) => recounted += 1,
+                    // Saved meanwhile by someone else: the next scan sees it.
+                    Err(StoreError::Conflict { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(recounted)
+    }
+
+    /// Counts provisional 差评 follow-up due dates again, as case dues are:
+    /// those the calendar can now place are saved with an event.
+    async fn recount_follow_ups(
+        &self,
+        cal: &bianli_domain::calendar::WorkCalendar,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize> {
+        let mut recounted = 0;
+        let mut after = 0;
+        loop {
+            let page = self.store.provisional_follow_ups(after, PAGE).await?;
+            let Some((last, _)) = page.last() else { break };
+            after = *last;
+            for (case_id, mut rating) in page {
+                if rating.recount_follow_up(cal)
+                    && self.store.recount_follow_up(case_id, &rating, at).await?
+                {
+                    recounted += 1;
+                }
+            }
+        }
+        Ok(recounted)
     }
 }
 

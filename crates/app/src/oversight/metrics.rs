@@ -57,7 +57,7 @@ impl App {
     }
 
     async fn exposition(&self) -> Result<String> {
-        let t = self.store.tally(&Scope::Province).await?;
+        let t = self.store.tally(&Scope::Province, self.today()).await?;
         let mut e = Exposition(String::new());
         e.family(
             "bianli_cases_received_total",
@@ -135,6 +135,12 @@ impl App {
             "差评 follow-ups not answered yet.",
         );
         e.sample("bianli_follow_ups_open", &[], f(t.open_follow_ups));
+        e.family(
+            "bianli_follow_ups_overdue",
+            "gauge",
+            "差评 follow-ups unanswered past their due date.",
+        );
+        e.sample("bianli_follow_ups_overdue", &[], f(t.overdue_follow_ups));
         Ok(e.0)
     }
 }

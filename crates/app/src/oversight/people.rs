@@ -42,7 +42,7 @@ impl App {
             (None, None) => Scope::Province,
         };
         self.store
-            .tallies(&scope, GroupBy::Person)
+            .tallies(&scope, GroupBy::Person, self.today())
             .await?
             .into_iter()
             .map(|(key, t)| {

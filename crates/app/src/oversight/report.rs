@@ -148,7 +148,7 @@ impl App {
             } else {
                 GroupBy::Division
             };
-            for (key, t) in self.store.tallies(&scope, by).await? {
+            for (key, t) in self.store.tallies(&scope, by, self.today()).await? {
                 if key == scope_ref.code {
                     continue; // the division's own departments are listed below
                 }
@@ -164,7 +164,11 @@ impl App {
                 }
             }
         }
-        for (key, t) in self.store.tallies(&scope, GroupBy::Department).await? {
+        for (key, t) in self
+            .store
+            .tallies(&scope, GroupBy::Department, self.today())
+            .await?
+        {
             let own = reference
                 .departments
                 .iter()
@@ -204,7 +208,7 @@ impl App {
         scope: &Scope,
         parts: Vec<Part>,
     ) -> Result<Report> {
-        let tally = self.store.tally(scope).await?;
+        let tally = self.store.tally(scope, self.today()).await?;
         let days = self.store.day_counts(scope).await?;
         Ok(Report {
             scope: scope_ref,

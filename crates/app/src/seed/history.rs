@@ -84,10 +84,10 @@ struct Stage {
 }
 
 impl Stage {
-    fn clerk(&self, item: &Item) -> Result<&Actor> {
+    /// The clerk, reviewer and approver of the item's department.
+    fn staff(&self, item: &Item) -> Result<&[Actor; 3]> {
         self.staff
             .get(&item.department_id)
-            .map(|s| &s[0])
             .ok_or_else(|| AppError::Internal(format!("no staff for {}", item.code)))
     }
 }
@@ -450,11 +450,7 @@ impl Task {
                 .map(Some);
         }
         let number = self.number.as_deref().unwrap_or_default();
-        let staff = stage
-            .staff
-            .get(&item.department_id)
-            .ok_or_else(|| AppError::Internal(format!("no staff for {}", item.code)))?;
-        let (clerk, reviewer, approver) = (&staff[0], &staff[1], &staff[2]);
+        let [clerk, reviewer, approver] = stage.staff(item)?;
         let text = |s: &str| s.to_string();
         let (who, action) = match self.next {
             Next::Submit => unreachable!("handled above"),
@@ -586,7 +582,7 @@ async fn submit(
             None => return Err(AppError::Internal("an applicant without an ID".into())),
         };
         (
-            stage.clerk(item)?,
+            &stage.staff(item)?[0],
             Some(ApplicantInput {
                 kind: kind.to_string(),
                 name: applicant.display_name.clone(),

@@ -179,6 +179,10 @@ async fn apply_on_the_wizard(db: Db) {
     ] {
         assert!(wizard.html.contains(want), "the wizard lacks {want}");
     }
+    // The one-time token this rendering made, good for one filing.
+    let once = input_values(&wizard.html, "once")
+        .pop()
+        .expect("the form's one-time token");
     for (i, m) in materials.iter().enumerate() {
         let name = m["name"].as_str().expect("name");
         assert!(wizard.html.contains(name), "the wizard lacks {name}");
@@ -193,6 +197,7 @@ async fn apply_on_the_wizard(db: Db) {
     // their fields; the good PDFs are kept for the next try; nothing filed.
     let mut form = Form::new()
         .text("csrf", citizen.csrf.clone())
+        .text("once", once.clone())
         .text("item", code.clone())
         .text("phone", "12345")
         .text("address", "长沙市芙蓉区五一大道1号");
@@ -248,9 +253,10 @@ async fn apply_on_the_wizard(db: Db) {
     assert_eq!(my_case_count(&t, "citizen").await, 0);
 
     // The PDF now, with the kept files: only the phone is wrong.
-    let with_kept = |phone: &str| {
+    let with_kept = |phone: &str, once: &str| {
         let mut form = Form::new()
             .text("csrf", citizen.csrf.clone())
+            .text("once", once.to_string())
             .text("item", code.clone())
             .text("phone", phone.to_string())
             .text("address", "长沙市芙蓉区五一大道1号")
@@ -269,7 +275,10 @@ async fn apply_on_the_wizard(db: Db) {
             file("申请书-附页.pdf", pdf("附页"), "application/pdf"),
         )
     };
-    let refused = citizen.post_multipart("/cases", with_kept("12345")).await;
+    // A refused try leaves the token unspent.
+    let refused = citizen
+        .post_multipart("/cases", with_kept("12345", &once))
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.html.contains("id=\"e-phone\"") && refused.html.contains("aria-invalid=\"true\""),
@@ -287,10 +296,32 @@ async fn apply_on_the_wizard(db: Db) {
         StatusCode::FORBIDDEN
     );
 
+    // A token another session's page made is refused, and files nothing.
+    let elsewhere = Pages::of(&t, "citizen").await;
+    let theirs = input_values(&elsewhere.get(&href).await.html, "once")
+        .pop()
+        .expect("a token");
+    let r = citizen
+        .post_multipart("/cases", with_kept("13800138000", &theirs))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.html);
+    let r = citizen
+        .post_multipart("/cases", with_kept("13800138000", ""))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no token, no filing");
+    assert_eq!(t.event_count().await, events);
+
     let filed = citizen
-        .post_multipart("/cases", with_kept("13800138000"))
+        .post_multipart("/cases", with_kept("13800138000", &once))
         .await;
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    // Posted again (a double click, a resent form): the same receipt, one case.
+    let again = citizen
+        .post_multipart("/cases", with_kept("13800138000", &once))
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.html);
+    assert_eq!(again.location, filed.location);
+    assert_eq!(my_case_count(&t, "citizen").await, 1);
     assert!(filed.location.ends_with("/receipt"), "{}", filed.location);
     let receipt = citizen.get(&filed.location).await;
     assert_eq!(receipt.status, StatusCode::OK);
@@ -530,6 +561,9 @@ async fn file_for_a_hotline_caller(db: Db) {
 
     let events = t.event_count().await;
     let csrf = clerk.csrf.clone();
+    let once = input_values(&form.html, "once")
+        .pop()
+        .expect("the form's one-time token");
     let caller = |id: &'static str, division: &'static str, item: String| {
         vec![
             ("csrf", csrf.clone()),
@@ -541,6 +575,7 @@ async fn file_for_a_hotline_caller(db: Db) {
             ("item", item),
             ("division", division.to_string()),
             ("note", "来电申请".to_string()),
+            ("once", once.clone()),
         ]
     };
     // A wrong check digit: beside the ID field, the form as typed, nothing filed.
@@ -578,12 +613,38 @@ async fn file_for_a_hotline_caller(db: Db) {
     assert!(bad.html.contains("id=\"e-id\""));
     assert_eq!(t.event_count().await, events, "refused forms file nothing");
 
-    let filed = hotline(
-        &clerk,
-        caller("11010519491231002X", "430100", basic.clone()),
-    )
-    .await;
+    let submitted = || async {
+        t.app
+            .store()
+            .events(0, 1_000_000)
+            .await
+            .expect("events")
+            .iter()
+            .filter(|e| e.kind == "case.submitted")
+            .count()
+    };
+    let before = submitted().await;
+    // A double click: both posts at once lead to one receipt, one case.
+    let pairs = caller("11010519491231002X", "430100", basic.clone());
+    let (filed, again) = tokio::join!(
+        hotline(&clerk, pairs.clone()),
+        hotline(&clerk, pairs.clone())
+    );
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.html);
+    assert_eq!(again.location, filed.location);
+    assert_eq!(submitted().await, before + 1, "one case filed");
+    // And again later, the form resent: still the same receipt.
+    let later = hotline(&clerk, pairs).await;
+    assert_eq!(later.location, filed.location);
+    // Another session's token is refused.
+    let other = Pages::of(&t, "clerk").await;
+    let theirs = input_values(&other.get("/cases/hotline").await.html, "once")
+        .pop()
+        .expect("a token");
+    let mut pairs = caller("11010519491231002X", "430100", basic.clone());
+    pairs[9].1 = theirs;
+    assert_eq!(hotline(&clerk, pairs).await.status, StatusCode::FORBIDDEN);
     let receipt = clerk.get(&filed.location).await;
     assert_eq!(receipt.status, StatusCode::OK);
     assert!(receipt.html.contains("请向来电人读出"), "{}", receipt.html);

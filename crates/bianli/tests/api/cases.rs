@@ -506,7 +506,7 @@ async fn silence_is_acceptance_and_late_cases_get_cards(db: Db) {
     // Scanning again finds nothing new.
     assert_eq!(
         scan(&t).await,
-        json!({"deemed_accepted": 0, "yellow": 0, "red": 0, "recounted": 0})
+        json!({"deemed_accepted": 0, "yellow": 0, "red": 0, "recounted": 0, "follow_ups_recounted": 0})
     );
 
     // The day the promised limit runs out: yellow; the day after: red.

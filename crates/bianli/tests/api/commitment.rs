@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act, act_ok, apply_online, at, file_at_hall, food_licence};
+use crate::cases::{act, act_ok, apply_online, at, file_at_hall, food_licence, page_session};
+use crate::conformance::{Call, Document};
 use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
 
 fn commitment() -> Value {
@@ -206,4 +207,180 @@ async fn commitment_is_refused_for_an_item_without_it(db: Db) {
 both_dbs!(
     commitment_is_refused_for_an_item_without_it,
     commitment_is_refused_for_an_item_without_it
+);
+
+/// A supervisor watching `division` only.
+async fn supervisor_of(t: &TestApp, username: &str, division: &str) -> String {
+    let like = t
+        .app
+        .store()
+        .account_by_username("supervisor")
+        .await
+        .expect("read")
+        .expect("the demo supervisor");
+    let account = bianli_app::store::NewAccount {
+        username: username.to_string(),
+        kind: bianli_domain::identity::AccountKind::Staff,
+        display_name: format!("{division}电子监察"),
+        id_number: None,
+        uscc: None,
+        employee_no: Some(format!("HN9{division}")),
+        password_hash: like.password_hash,
+        role: bianli_domain::identity::Role::Supervisor,
+        department_id: None,
+        division: Some(division.to_string()),
+    };
+    t.app
+        .store()
+        .create_account(&account, chrono::Utc::now())
+        .await
+        .expect("account");
+    t.login(username).await
+}
+
+fn numbers(list: &Value) -> Vec<String> {
+    list["verifications"]
+        .as_array()
+        .expect("verifications")
+        .iter()
+        .map(|v| v["case_number"].as_str().expect("number").to_string())
+        .collect()
+}
+
+async fn supervisors_see_open_verifications(db: Db) {
+    let t = spawn_app(db).await;
+    let doc = Document::fetch(&t).await;
+    let call = Call { t: &t, doc: &doc };
+    let list = |token: String| {
+        let call = &call;
+        async move {
+            call.send(
+                "GET",
+                "/cases/verifications",
+                "/cases/verifications",
+                Some(&token),
+                None,
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    let clerk = t.login("clerk").await;
+    let number = file_at_hall(&t, &clerk, &item["code"], "张承诺").await;
+    let supervisor = t.login("supervisor").await;
+    assert_eq!(
+        numbers(&list(supervisor.clone()).await),
+        Vec::<String>::new()
+    );
+    act_ok(&t, &clerk, &number, commitment()).await;
+
+    // The demo supervisor watches 430100: the case, its item, department
+    // and due date (20 working days after Monday 2 November).
+    let seen = list(supervisor.clone()).await;
+    assert_eq!(numbers(&seen), vec![number.clone()]);
+    let v = &seen["verifications"][0];
+    assert_eq!(v["item_code"], item["code"]);
+    assert_eq!(v["department_id"], item["department_id"]);
+    assert_eq!(v["division"], "430100");
+    assert_eq!(v["due"], "2026-11-30");
+    assert_eq!(v["provisional"], false);
+    assert_eq!(v["overdue"], false);
+    // The province's supervisor and the department's staff see it; a
+    // county's supervisor does not; applicants see nothing.
+    let province = supervisor_of(&t, "supervisor-hn", "430000").await;
+    assert_eq!(numbers(&list(province).await), vec![number.clone()]);
+    let county = supervisor_of(&t, "supervisor-fr", "430102").await;
+    assert_eq!(numbers(&list(county).await), Vec::<String>::new());
+    assert_eq!(numbers(&list(clerk.clone()).await), vec![number.clone()]);
+    let citizen = t.login("citizen").await;
+    let r = t.get_as("/api/v1/cases/verifications", &citizen).await;
+    assert_problem(r, StatusCode::FORBIDDEN, "").await;
+
+    // Past the due day: overdue, on the API and the workbench page.
+    at(&t, "2026-12-01");
+    let supervisor = t.login("supervisor").await;
+    let late = list(supervisor.clone()).await;
+    assert_eq!(late["verifications"][0]["overdue"], true, "{late}");
+    let (client, cookie, _) = page_session(&t, "supervisor").await;
+    let page = client
+        .get(format!("{}/oversight/cards", t.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("告知承诺待核查"), "{page}");
+    assert!(page.contains(&number) && page.contains("已逾期"), "{page}");
+
+    // Once verified it leaves the list.
+    let approver = t.login("approver").await;
+    act_ok(
+        &t,
+        &approver,
+        &number,
+        json!({"action": "verify", "confirmed": true, "note": "经核查，承诺内容属实"}),
+    )
+    .await;
+    assert_eq!(numbers(&list(supervisor).await), Vec::<String>::new());
+}
+both_dbs!(
+    supervisors_see_open_verifications,
+    supervisors_see_open_verifications
+);
+
+async fn a_provisional_verification_is_recounted(db: Db) {
+    let t = spawn_app(db).await;
+    at(&t, "2026-12-10");
+    let item = food_licence(&t).await;
+    let clerk = t.login("clerk").await;
+    let number = file_at_hall(&t, &clerk, &item["code"], "张承诺").await;
+    let case = act_ok(&t, &clerk, &number, commitment()).await;
+    // 20 working days from Thursday 10 December run into 2027, not loaded:
+    // Monday to Friday there.
+    assert_eq!(case["verification"]["due"], "2027-01-07", "{case}");
+    assert_eq!(case["verification"]["provisional"], true);
+    let admin = t.login("admin").await;
+    let r = t
+        .client
+        .post(format!("{}/api/v1/calendar/years", t.url))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body(
+            "date,kind,name,name_zh\n2027-01-01,holiday,New Year's Day,元旦\n\
+             2027-10-01,holiday,National Day,国庆节\n",
+        )
+        .send()
+        .await
+        .expect("load");
+    assert!(r.status().is_success(), "{}", r.status());
+    let supervisor = t.login("supervisor").await;
+    let scan = |token: String| {
+        let t = &t;
+        async move {
+            let r = t
+                .post("/api/v1/cases/deadlines/scan", Some(&token), &json!({}))
+                .await;
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<Value>().await.expect("json")
+        }
+    };
+    assert_eq!(scan(supervisor.clone()).await["recounted"], 1);
+    let list: Value = t
+        .get_as("/api/v1/cases/verifications", &supervisor)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let v = &list["verifications"][0];
+    assert_eq!(v["due"], "2027-01-08", "{list}");
+    assert_eq!(v["provisional"], false);
+    assert_eq!(scan(supervisor).await["recounted"], 0, "counted once");
+}
+both_dbs!(
+    a_provisional_verification_is_recounted,
+    a_provisional_verification_is_recounted
 );

@@ -75,5 +75,17 @@ async fn a_year_of_cases_through_the_use_cases(db: Db) {
         cards["cards"].as_array().is_some_and(|c| c.len() > 10),
         "{cards}"
     );
+
+    // Some cases came in through 12345, filed by a clerk for the caller:
+    // the dashboard's channel shares include 热线.
+    let province = t.get_json("/api/v1/oversight/province").await;
+    let hotline = province["figures"]["channels"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["channel"] == "hotline"))
+        .and_then(|c| c["cases"].as_i64())
+        .unwrap_or(0);
+    assert!(hotline >= 2, "{}", province["figures"]["channels"]);
+    let page = t.get("/oversight").await.text().await.expect("html");
+    assert!(page.contains("热线"), "the dashboard names the channel");
 }
 both_dbs!(a_year_of_cases, a_year_of_cases_through_the_use_cases);

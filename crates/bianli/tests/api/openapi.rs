@@ -14,7 +14,7 @@ use crate::helpers::{Db, spawn_app};
 /// Every route under /api/v1, written out here rather than read from the
 /// router: a route added without documentation, or documented and not
 /// served, fails `every_route_is_documented_and_served`.
-const ROUTES: [(&str, &str); 59] = [
+const ROUTES: [(&str, &str); 60] = [
     ("GET", "/calendar/add-workdays"),
     ("GET", "/calendar/workdays-between"),
     ("GET", "/calendar/years"),
@@ -34,6 +34,7 @@ const ROUTES: [(&str, &str); 59] = [
     ("POST", "/cases/{number}/rating/answer"),
     ("GET", "/cases/ratings"),
     ("GET", "/cases/ratings/stats"),
+    ("GET", "/cases/verifications"),
     ("GET", "/cases/halls"),
     ("GET", "/cases/halls/{hall}/slots"),
     ("POST", "/cases/halls/{hall}/slots"),

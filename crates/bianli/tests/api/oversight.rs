@@ -196,7 +196,7 @@ async fn figures_of_a_known_set(db: Db) {
             {"channel": "web", "cases": 1, "completed": 1, "share": 0.5},
         ],
         "ratings": 1, "good_ratings": 1, "satisfaction": 1.0, "open_follow_ups": 0,
-        "yellow_cards": 1, "red_cards": 2,
+        "overdue_follow_ups": 0, "yellow_cards": 1, "red_cards": 2,
     });
     for report in [&province, &city, &dept] {
         assert_eq!(report["figures"], expected, "{report}");

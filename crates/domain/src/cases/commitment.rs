@@ -54,6 +54,23 @@ impl Verification {
     pub fn overdue(&self, today: NaiveDate) -> bool {
         self.result.is_none() && today > self.due
     }
+
+    /// Counts a provisional due date again on `calendar`; true when it
+    /// changed. Still provisional while the year is not loaded.
+    pub fn recount(&mut self, calendar: &crate::calendar::WorkCalendar) -> bool {
+        if !self.provisional {
+            return false;
+        }
+        let Some((due, provisional)) =
+            calendar.add_workdays_estimated(self.signed_on, VERIFICATION_DAYS)
+        else {
+            return false;
+        };
+        let changed = (due, provisional) != (self.due, self.provisional);
+        self.due = due;
+        self.provisional = provisional;
+        changed
+    }
 }
 
 impl Case {
@@ -176,5 +193,43 @@ impl Case {
                 approved: false,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::calendar::{DayKind, SpecialDay, WorkCalendar};
+    use crate::cases::clock::tests_support::{calendar, day};
+
+    #[test]
+    fn a_provisional_due_date_is_recounted_once_the_year_is_loaded() {
+        // Signed Friday 2024-12-20; 2025 is not in `calendar()`.
+        let (due, provisional) = calendar()
+            .add_workdays_estimated(day("2024-12-20"), VERIFICATION_DAYS)
+            .unwrap();
+        let mut v = Verification {
+            signer: "李示范".into(),
+            text: "承诺".into(),
+            signed_on: day("2024-12-20"),
+            due,
+            provisional,
+            result: None,
+        };
+        assert!(v.provisional);
+        assert_eq!(v.due, day("2025-01-17"));
+        assert!(!v.recount(&calendar()), "nothing known yet");
+        let new_year = [SpecialDay {
+            date: day("2025-01-01"),
+            kind: DayKind::Holiday,
+            name: "New Year's Day".into(),
+            name_zh: "元旦".into(),
+        }];
+        let loaded = WorkCalendar::new(BTreeSet::from([2024, 2025]), &new_year).unwrap();
+        assert!(v.recount(&loaded));
+        assert_eq!((v.due, v.provisional), (day("2025-01-20"), false));
+        assert!(!v.recount(&loaded));
     }
 }

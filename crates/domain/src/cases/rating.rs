@@ -59,8 +59,20 @@ impl From<Score> for i64 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUp {
     pub due: NaiveDate,
+    /// Counted partly in a year whose holidays are not loaded yet, Monday to
+    /// Friday there (never later than the real date); the deadline scan
+    /// counts it again once the year is loaded.
+    #[serde(default)]
+    pub provisional: bool,
     pub answer: Option<String>,
     pub answered_on: Option<NaiveDate>,
+}
+
+impl FollowUp {
+    /// Unanswered past its due day.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.answer.is_none() && today > self.due
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,11 +122,12 @@ impl Rating {
             return Err(inv.into());
         };
         let follow_up = if score.is_bad() {
-            let (due, _) = calendar
+            let (due, provisional) = calendar
                 .add_workdays_estimated(today, FOLLOW_UP_WORKDAYS)
                 .ok_or_else(|| Invalid::one("on", "日期过远，无法计算工作日"))?;
             Some(FollowUp {
                 due,
+                provisional,
                 answer: None,
                 answered_on: None,
             })
@@ -132,6 +145,24 @@ impl Rating {
             on: today,
             follow_up,
         })
+    }
+
+    /// Counts a provisional follow-up's due date again on `calendar`; true
+    /// when it changed (a date now known, or moved by the year's holidays).
+    /// Still provisional while the year is not loaded.
+    pub fn recount_follow_up(&mut self, calendar: &WorkCalendar) -> bool {
+        let on = self.on;
+        let Some(f) = self.follow_up.as_mut().filter(|f| f.provisional) else {
+            return false;
+        };
+        let Some((due, provisional)) = calendar.add_workdays_estimated(on, FOLLOW_UP_WORKDAYS)
+        else {
+            return false;
+        };
+        let changed = (due, provisional) != (f.due, f.provisional);
+        f.due = due;
+        f.provisional = provisional;
+        changed
     }
 
     /// The department's answer to the follow-up, given once by its head
@@ -339,5 +370,54 @@ mod tests {
             r.answer(&admin, "已约谈窗口人员并优化了流程", day("2024-10-08")),
             Err(CaseError::State(_))
         ));
+    }
+
+    #[test]
+    fn a_follow_up_past_the_loaded_years_is_provisional_until_recounted() {
+        let c = decided();
+        // From Friday 2024-12-20 into 2025, which `calendar()` lacks:
+        // Monday to Friday there.
+        let mut r =
+            Rating::give(&c, &applicant(), 1, None, day("2024-12-20"), &calendar()).unwrap();
+        let f = r.follow_up.clone().unwrap();
+        assert_eq!((f.due, f.provisional), (day("2025-01-10"), true));
+        // Not loaded yet: nothing to recount.
+        assert!(!r.recount_follow_up(&calendar()));
+        // 2025 loaded with New Year's Day off: one day later, and final.
+        let with_2025 = [crate::calendar::SpecialDay {
+            date: day("2025-01-01"),
+            kind: crate::calendar::DayKind::Holiday,
+            name: "New Year's Day".into(),
+            name_zh: "元旦".into(),
+        }];
+        let cal =
+            WorkCalendar::new(std::collections::BTreeSet::from([2024, 2025]), &with_2025).unwrap();
+        assert!(r.recount_follow_up(&cal));
+        let f = r.follow_up.clone().unwrap();
+        assert_eq!((f.due, f.provisional), (day("2025-01-13"), false));
+        assert!(!r.recount_follow_up(&cal), "a final date stays");
+    }
+
+    #[test]
+    fn an_unanswered_follow_up_past_its_day_is_overdue() {
+        let c = decided();
+        let mut r = rate(&c, 2, None).unwrap();
+        let due = r.follow_up.as_ref().unwrap().due;
+        let f = r.follow_up.as_ref().unwrap();
+        assert!(!f.provisional);
+        assert!(!f.overdue(due), "the due day itself is in time");
+        assert!(f.overdue(due.succ_opt().unwrap()));
+        let admin = who(Role::DeptAdmin, 9, Some(c.department_id));
+        r.answer(
+            &admin,
+            "已约谈窗口人员并优化了流程",
+            due.succ_opt().unwrap(),
+        )
+        .unwrap();
+        let f = r.follow_up.as_ref().unwrap();
+        assert!(
+            !f.overdue(due + chrono::Days::new(30)),
+            "answered late, no longer open"
+        );
     }
 }

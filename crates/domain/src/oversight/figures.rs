@@ -32,6 +32,8 @@ pub struct Tally {
     pub good: i64,
     /// 差评 whose follow-up is not answered yet.
     pub open_follow_ups: i64,
+    /// Of those, the ones past their due date.
+    pub overdue_follow_ups: i64,
     pub yellow: i64,
     pub red: i64,
 }
@@ -135,6 +137,7 @@ pub struct Figures {
     /// 好评 share: ratings of 4–5 among all.
     pub satisfaction: Option<f64>,
     pub open_follow_ups: i64,
+    pub overdue_follow_ups: i64,
     pub yellow_cards: i64,
     pub red_cards: i64,
 }
@@ -164,6 +167,7 @@ impl From<&Tally> for Figures {
             good_ratings: t.good,
             satisfaction: share(t.good, t.ratings),
             open_follow_ups: t.open_follow_ups,
+            overdue_follow_ups: t.overdue_follow_ups,
             yellow_cards: t.yellow,
             red_cards: t.red,
         }

@@ -103,6 +103,7 @@ fn rates_are_shares_of_their_own_whole() {
         ratings: 2,
         good: 1,
         open_follow_ups: 1,
+        overdue_follow_ups: 1,
         yellow: 1,
         red: 0,
     };

@@ -88,6 +88,8 @@ pub struct ItemRatings {
     pub bad: i64,
     /// Follow-ups not yet answered.
     pub open: i64,
+    /// Of `open`, those past their due date.
+    pub overdue: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,12 +99,45 @@ pub struct DepartmentRatings {
     pub average: f64,
     pub bad: i64,
     pub open: i64,
+    pub overdue: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RatingStats {
     pub items: Vec<ItemRatings>,
     pub departments: Vec<DepartmentRatings>,
+}
+
+/// Which ratings to list.
+#[derive(Debug, Clone)]
+pub struct RatingFilter {
+    /// One department's; all without one.
+    pub department_id: Option<i64>,
+    /// Only follow-ups unanswered past their due date as of `today`
+    /// (`Some(true)`), or only the others (`Some(false)`).
+    pub overdue: Option<bool>,
+    pub today: NaiveDate,
+    pub limit: i64,
+}
+
+/// 告知承诺 verifications not yet recorded, for supervisors.
+#[derive(Debug, Clone)]
+pub struct VerificationFilter {
+    /// A division and the divisions under it; all without one.
+    pub division: Option<String>,
+    pub department_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// An open verification with its case.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenVerification {
+    pub case_number: String,
+    pub item_code: String,
+    pub department_id: i64,
+    pub division: String,
+    pub due: NaiveDate,
+    pub provisional: bool,
 }
 
 #[async_trait]
@@ -168,8 +203,38 @@ pub trait CaseStore: Send + Sync {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<()>;
-    /// Ratings of one department (all without one): open follow-ups first,
-    /// soonest due first, then the newest.
-    async fn ratings(&self, department_id: Option<i64>, limit: i64) -> Result<Vec<Rating>>;
-    async fn rating_stats(&self, department_id: Option<i64>) -> Result<RatingStats>;
+    /// Ratings matching `filter`: open follow-ups first, soonest due
+    /// first, then the newest.
+    async fn ratings(&self, filter: &RatingFilter) -> Result<Vec<Rating>>;
+    /// Counts of one department (all without one); `overdue` as of `today`.
+    async fn rating_stats(
+        &self,
+        department_id: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<RatingStats>;
+    /// Ratings whose follow-up due date is provisional, by case id after
+    /// `after_case_id`: what the deadline scan counts again.
+    async fn provisional_follow_ups(
+        &self,
+        after_case_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, Rating)>>;
+    /// Saves a recounted follow-up due date with its
+    /// `rating.follow_up_recounted` event, unless another scan did first
+    /// (then false, and nothing is written).
+    async fn recount_follow_up(
+        &self,
+        case_id: i64,
+        rating: &Rating,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Cases whose open verification has a provisional due date, in id
+    /// order after `after_id`: what the deadline scan counts again.
+    async fn provisional_verifications(&self, after_id: i64, limit: i64)
+    -> Result<Vec<StoredCase>>;
+    /// Open 告知承诺 verifications, soonest due first.
+    async fn open_verifications(
+        &self,
+        filter: &VerificationFilter,
+    ) -> Result<Vec<OpenVerification>>;
 }

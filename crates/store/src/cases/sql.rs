@@ -18,7 +18,7 @@ macro_rules! impl_case_store {
             use super::write_event;
             use crate::cases::{
                 CardRow, CaseChange, CaseQueue, CaseStore, DepartmentRatings, ItemRatings,
-                RatingStats, StoredCase,
+                OpenVerification, RatingFilter, RatingStats, StoredCase, VerificationFilter,
             };
             use crate::{Result, StoreError};
 
@@ -84,8 +84,12 @@ macro_rules! impl_case_store {
 
 
             const RATING_COLS: &str = "c.number, r.channel, r.item_code, r.department_id, \
-                r.score, r.comment, r.account_id, r.on_day, r.follow_up_due, r.answer, \
-                r.answered_on";
+                r.score, r.comment, r.account_id, r.on_day, r.follow_up_due, \
+                r.follow_up_provisional, r.answer, r.answered_on";
+
+            /// An unanswered follow-up past its due date; binds `today` after.
+            const OVERDUE: &str = "r.follow_up_due IS NOT NULL AND r.answer IS NULL \
+                AND r.follow_up_due < ";
 
             fn bad_row(what: &str, e: impl std::fmt::Display) -> StoreError {
                 StoreError::Config(format!("stored rating has a bad {what}: {e}"))
@@ -109,6 +113,7 @@ macro_rules! impl_case_store {
                     follow_up: match due {
                         Some(due) => Some(FollowUp {
                             due,
+                            provisional: row.try_get("follow_up_provisional")?,
                             answer: row.try_get("answer")?,
                             answered_on: row.try_get("answered_on")?,
                         }),
@@ -117,13 +122,19 @@ macro_rules! impl_case_store {
                 })
             }
 
-            /// Count, average, 差评 and open follow-ups of one group.
-            fn counts(row: &DbRow) -> Result<(i64, f64, i64, i64)> {
+            /// Count, average, 差评, open and overdue follow-ups of one group.
+            fn counts(row: &DbRow) -> Result<(i64, f64, i64, i64, i64)> {
                 let n: i64 = row.try_get("n")?;
                 let total: i64 = row.try_get("total")?;
                 #[allow(clippy::cast_precision_loss)]
                 let average = if n == 0 { 0.0 } else { total as f64 / n as f64 };
-                Ok((n, average, row.try_get("bad")?, row.try_get("open")?))
+                Ok((
+                    n,
+                    average,
+                    row.try_get("bad")?,
+                    row.try_get("open")?,
+                    row.try_get("overdue")?,
+                ))
             }
 
             type Tx = super::CaseTx;
@@ -491,8 +502,9 @@ macro_rules! impl_case_store {
                     let mut tx = self.begin_cases().await?;
                     sqlx::query(
                         "INSERT INTO cases_ratings (case_id, channel, score, comment, account_id, \
-                         department_id, item_code, on_day, at, follow_up_due) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                         department_id, item_code, on_day, at, follow_up_due, \
+                         follow_up_provisional) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(case_id)
                     .bind(rating.channel.as_str())
@@ -504,6 +516,7 @@ macro_rules! impl_case_store {
                     .bind(rating.on)
                     .bind(at)
                     .bind(rating.follow_up.as_ref().map(|f| f.due))
+                    .bind(rating.follow_up.as_ref().is_some_and(|f| f.provisional))
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| match crate::sql::unique_violation(e, &["channel"]) {
@@ -566,31 +579,46 @@ macro_rules! impl_case_store {
                     Ok(())
                 }
 
-                async fn ratings(&self, department_id: Option<i64>, limit: i64) -> Result<Vec<Rating>> {
+                async fn ratings(&self, f: &RatingFilter) -> Result<Vec<Rating>> {
                     let mut qb = QueryBuilder::<$db>::new(format!(
                         "SELECT {RATING_COLS} FROM cases_ratings r \
-                         JOIN cases_cases c ON c.id = r.case_id"
+                         JOIN cases_cases c ON c.id = r.case_id WHERE 1 = 1"
                     ));
-                    if let Some(d) = department_id {
-                        qb.push(" WHERE r.department_id = ").push_bind(d);
+                    if let Some(d) = f.department_id {
+                        qb.push(" AND r.department_id = ").push_bind(d);
+                    }
+                    match f.overdue {
+                        None => {}
+                        Some(true) => {
+                            qb.push(format!(" AND {OVERDUE}")).push_bind(f.today);
+                        }
+                        Some(false) => {
+                            qb.push(format!(" AND NOT ({OVERDUE}")).push_bind(f.today).push(")");
+                        }
                     }
                     qb.push(
                         " ORDER BY CASE WHEN r.follow_up_due IS NOT NULL AND r.answer IS NULL \
                          THEN 0 ELSE 1 END, r.follow_up_due, r.at DESC, c.number LIMIT ",
                     )
-                    .push_bind(limit);
+                    .push_bind(f.limit);
                     let rows = qb.build().fetch_all(&self.pool).await?;
                     rows.iter().map(rating_of).collect()
                 }
 
-                async fn rating_stats(&self, department_id: Option<i64>) -> Result<RatingStats> {
+                async fn rating_stats(
+                    &self,
+                    department_id: Option<i64>,
+                    today: chrono::NaiveDate,
+                ) -> Result<RatingStats> {
                     let tally = |key: &str| {
                         let mut qb = QueryBuilder::<$db>::new(format!(
                             "SELECT {key} AS k, COUNT(*) AS n, SUM(score) AS total, \
                              SUM(CASE WHEN score <= 2 THEN 1 ELSE 0 END) AS bad, \
                              SUM(CASE WHEN follow_up_due IS NOT NULL AND answer IS NULL \
-                             THEN 1 ELSE 0 END) AS open FROM cases_ratings"
+                             THEN 1 ELSE 0 END) AS open, SUM(CASE WHEN {OVERDUE}"
                         ));
+                        qb.push_bind(today)
+                            .push(" THEN 1 ELSE 0 END) AS overdue FROM cases_ratings r");
                         if let Some(d) = department_id {
                             qb.push(" WHERE department_id = ").push_bind(d);
                         }
@@ -599,27 +627,139 @@ macro_rules! impl_case_store {
                     };
                     let mut items = Vec::new();
                     for r in tally("item_code").build().fetch_all(&self.pool).await? {
-                        let (count, average, bad, open) = counts(&r)?;
+                        let (count, average, bad, open, overdue) = counts(&r)?;
                         items.push(ItemRatings {
                             item_code: r.try_get("k")?,
                             count,
                             average,
                             bad,
                             open,
+                            overdue,
                         });
                     }
                     let mut departments = Vec::new();
                     for r in tally("department_id").build().fetch_all(&self.pool).await? {
-                        let (count, average, bad, open) = counts(&r)?;
+                        let (count, average, bad, open, overdue) = counts(&r)?;
                         departments.push(DepartmentRatings {
                             department_id: r.try_get("k")?,
                             count,
                             average,
                             bad,
                             open,
+                            overdue,
                         });
                     }
                     Ok(RatingStats { items, departments })
+                }
+
+                async fn provisional_follow_ups(
+                    &self,
+                    after_case_id: i64,
+                    limit: i64,
+                ) -> Result<Vec<(i64, Rating)>> {
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT r.case_id, {RATING_COLS} FROM cases_ratings r \
+                         JOIN cases_cases c ON c.id = r.case_id \
+                         WHERE r.follow_up_provisional AND r.case_id > $1 \
+                         ORDER BY r.case_id LIMIT $2"
+                    )))
+                    .bind(after_case_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("case_id")?, rating_of(r)?)))
+                        .collect()
+                }
+
+                async fn recount_follow_up(
+                    &self,
+                    case_id: i64,
+                    rating: &Rating,
+                    at: DateTime<Utc>,
+                ) -> Result<bool> {
+                    let Some(f) = rating.follow_up.as_ref() else {
+                        return Ok(false);
+                    };
+                    let mut tx = self.begin_cases().await?;
+                    // Only over a still provisional date: a scan that got
+                    // there first leaves this one nothing to write.
+                    let done = sqlx::query(
+                        "UPDATE cases_ratings SET follow_up_due = $1, follow_up_provisional = $2 \
+                         WHERE case_id = $3 AND channel = $4 AND follow_up_provisional",
+                    )
+                    .bind(f.due)
+                    .bind(f.provisional)
+                    .bind(case_id)
+                    .bind(rating.channel.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() != 1 {
+                        return Ok(false);
+                    }
+                    let e = crate::cases::sql::rating_event(
+                        rating,
+                        "rating.follow_up_recounted",
+                        "system:clock",
+                    );
+                    write_event(&mut tx, &e, at).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn provisional_verifications(
+                    &self,
+                    after_id: i64,
+                    limit: i64,
+                ) -> Result<Vec<StoredCase>> {
+                    let rows = sqlx::query(
+                        "SELECT c.id, c.revision, c.body FROM cases_cases c \
+                         JOIN cases_verifications v ON v.case_id = c.id \
+                         WHERE v.provisional AND v.done_on IS NULL AND c.id > $1 \
+                         ORDER BY c.id LIMIT $2",
+                    )
+                    .bind(after_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    all(rows)
+                }
+
+                async fn open_verifications(
+                    &self,
+                    f: &VerificationFilter,
+                ) -> Result<Vec<OpenVerification>> {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "SELECT c.number, c.item_code, v.department_id, c.division, v.due, \
+                         v.provisional FROM cases_verifications v \
+                         JOIN cases_cases c ON c.id = v.case_id WHERE v.done_on IS NULL",
+                    );
+                    if let Some(code) = &f.division {
+                        qb.push(
+                            " AND c.division IN (SELECT code FROM catalog_divisions WHERE code = ",
+                        )
+                        .push_bind(code.clone())
+                        .push(" OR parent = ")
+                        .push_bind(code.clone())
+                        .push(")");
+                    }
+                    if let Some(d) = f.department_id {
+                        qb.push(" AND v.department_id = ").push_bind(d);
+                    }
+                    qb.push(" ORDER BY v.due, c.number LIMIT ").push_bind(f.limit);
+                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(OpenVerification {
+                                case_number: r.try_get("number")?,
+                                item_code: r.try_get("item_code")?,
+                                department_id: r.try_get("department_id")?,
+                                division: r.try_get("division")?,
+                                due: r.try_get("due")?,
+                                provisional: r.try_get("provisional")?,
+                            })
+                        })
+                        .collect()
                 }
             }
         }

@@ -83,11 +83,16 @@ pub struct SupervisedCard {
 
 #[async_trait]
 pub trait OversightStore: Send + Sync {
-    /// The counts of one scope.
-    async fn tally(&self, scope: &Scope) -> Result<Tally>;
+    /// The counts of one scope; follow-ups overdue as of `today`.
+    async fn tally(&self, scope: &Scope, today: NaiveDate) -> Result<Tally>;
     /// The counts of a scope broken down, by key (department id, city code
     /// or account id as text), in key order; groups without cases are absent.
-    async fn tallies(&self, scope: &Scope, by: GroupBy) -> Result<Vec<(String, Tally)>>;
+    async fn tallies(
+        &self,
+        scope: &Scope,
+        by: GroupBy,
+        today: NaiveDate,
+    ) -> Result<Vec<(String, Tally)>>;
     /// Accepted, completed and due days of the scope's completed accepted cases.
     async fn day_counts(&self, scope: &Scope) -> Result<DayCounts>;
     async fn daily(&self, scope: &Scope, since: NaiveDate) -> Result<Daily>;

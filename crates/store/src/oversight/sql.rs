@@ -85,7 +85,8 @@ macro_rules! impl_oversight_store {
                 }
             }
 
-            /// `SELECT key, <select> FROM <from> WHERE <scope> <cond> GROUP BY …`.
+            /// `SELECT key, <select> FROM <from> WHERE <scope> <cond>
+            /// [AND <column> < <day>] GROUP BY …`.
             fn build(
                 k: &Key,
                 select: &str,
@@ -93,12 +94,16 @@ macro_rules! impl_oversight_store {
                 cond: &str,
                 scope: &Scope,
                 group_more: Option<&str>,
+                before: Option<(&str, NaiveDate)>,
             ) -> Qb {
                 let mut qb = Qb::new(format!(
                     "SELECT {} AS k, {select} FROM {from}{} WHERE 1 = 1{}{cond}",
                     k.expr, k.join, k.cond
                 ));
                 push_scope(&mut qb, scope);
+                if let Some((column, day)) = before {
+                    qb.push(format!(" AND {column} < ")).push_bind(day);
+                }
                 let groups: Vec<&str> = k
                     .grouped
                     .then_some("k")
@@ -141,10 +146,11 @@ macro_rules! impl_oversight_store {
                     &self,
                     scope: &Scope,
                     by: Option<GroupBy>,
+                    today: NaiveDate,
                 ) -> Result<BTreeMap<String, Tally>> {
                     let k = key(by);
                     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
-                    let rows = build(&k, CASE_COUNTS, "cases_cases c", "", scope, None)
+                    let rows = build(&k, CASE_COUNTS, "cases_cases c", "", scope, None, None)
                         .build()
                         .fetch_all(&self.pool)
                         .await?;
@@ -168,6 +174,7 @@ macro_rules! impl_oversight_store {
                         "",
                         scope,
                         Some("c.channel"),
+                        None,
                     )
                     .build()
                     .fetch_all(&self.pool)
@@ -178,7 +185,7 @@ macro_rules! impl_oversight_store {
                         t.completed_channels.insert(ch.clone(), n(r, "done")?);
                         t.channels.insert(ch, n(r, "n")?);
                     }
-                    let rows = build(&k, "COUNT(*) AS n", ITEM_JOIN, " AND i.visits = 0", scope, None)
+                    let rows = build(&k, "COUNT(*) AS n", ITEM_JOIN, " AND i.visits = 0", scope, None, None)
                         .build()
                         .fetch_all(&self.pool)
                         .await?;
@@ -194,6 +201,7 @@ macro_rules! impl_oversight_store {
                         "cases_ratings r JOIN cases_cases c ON c.id = r.case_id",
                         "",
                         scope,
+                        None,
                         None,
                     )
                     .build()
@@ -211,10 +219,29 @@ macro_rules! impl_oversight_store {
                     }
                     let rows = build(
                         &k,
+                        "COUNT(*) AS n",
+                        "cases_ratings r JOIN cases_cases c ON c.id = r.case_id",
+                        " AND r.follow_up_due IS NOT NULL AND r.answer IS NULL",
+                        scope,
+                        None,
+                        Some(("r.follow_up_due", today)),
+                    )
+                    .build()
+                    .fetch_all(&self.pool)
+                    .await?;
+                    for r in &rows {
+                        let overdue = n(r, "n")?;
+                        if overdue > 0 {
+                            out.entry(r.try_get("k")?).or_default().overdue_follow_ups = overdue;
+                        }
+                    }
+                    let rows = build(
+                        &k,
                         CARD_COUNTS,
                         "cases_cards x JOIN cases_cases c ON c.id = x.case_id",
                         "",
                         scope,
+                        None,
                         None,
                     )
                     .build()
@@ -297,17 +324,22 @@ macro_rules! impl_oversight_store {
 
             #[async_trait]
             impl OversightStore for $store {
-                async fn tally(&self, scope: &Scope) -> Result<Tally> {
+                async fn tally(&self, scope: &Scope, today: NaiveDate) -> Result<Tally> {
                     Ok(self
-                        .grouped(scope, None)
+                        .grouped(scope, None, today)
                         .await?
                         .into_values()
                         .next()
                         .unwrap_or_default())
                 }
 
-                async fn tallies(&self, scope: &Scope, by: GroupBy) -> Result<Vec<(String, Tally)>> {
-                    Ok(self.grouped(scope, Some(by)).await?.into_iter().collect())
+                async fn tallies(
+                    &self,
+                    scope: &Scope,
+                    by: GroupBy,
+                    today: NaiveDate,
+                ) -> Result<Vec<(String, Tally)>> {
+                    Ok(self.grouped(scope, Some(by), today).await?.into_iter().collect())
                 }
 
                 async fn day_counts(&self, scope: &Scope) -> Result<DayCounts> {

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bianli_app::AppError;
 use bianli_app::cases::{
-    ActionInput, Application, CaseView, CertificateView, PublicStatus, QueueEntry, RatingInput,
-    Receipt, Swept,
+    ActionInput, Application, CaseView, CertificateView, ListedRating, ListedVerification,
+    PublicStatus, QueueEntry, RatingInput, RatingQuery, Receipt, Swept,
 };
 use bianli_app::store::cases::{CardRow, RatingStats};
 use bianli_domain::Invalid;
@@ -30,6 +30,7 @@ pub fn routes() -> Routes {
         .post("/deadlines/scan", scan, doc::scan())
         .get("/ratings", ratings, doc::ratings())
         .get("/ratings/stats", rating_stats, doc::rating_stats())
+        .get("/verifications", verifications, doc::verifications())
         .get("/certificates/{number}", certificate, doc::certificate_op())
         .get("/workflows/{code}", workflow, doc::workflow())
         .put("/workflows/{code}", set_workflow, doc::set_workflow())
@@ -224,15 +225,30 @@ async fn answer(
 
 #[derive(Serialize)]
 pub(super) struct Ratings {
-    pub(super) ratings: Vec<Rating>,
+    pub(super) ratings: Vec<ListedRating>,
 }
 
 async fn ratings(
     State(s): State<AppState>,
     Authed(actor): Authed,
+    Query(q): Query<RatingQuery>,
 ) -> Result<Json<Ratings>, ApiError> {
     Ok(Json(Ratings {
-        ratings: s.app.ratings(&actor).await?,
+        ratings: s.app.ratings(&actor, &q).await?,
+    }))
+}
+
+#[derive(Serialize)]
+pub(super) struct Verifications {
+    pub(super) verifications: Vec<ListedVerification>,
+}
+
+async fn verifications(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+) -> Result<Json<Verifications>, ApiError> {
+    Ok(Json(Verifications {
+        verifications: s.app.open_verifications(&actor).await?,
     }))
 }
 

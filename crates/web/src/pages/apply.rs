@@ -4,14 +4,16 @@
 //! read from the bytes, its size checked), then the lot through the submit
 //! use case; any refusal shows the form again with the reason beside its
 //! field, and nothing is filed. Files that passed are kept (by their
-//! content id) so a second try need not choose them again.
+//! content id) so a second try need not choose them again. The form files
+//! once per rendering: posted again (a double click), it leads to the
+//! receipt of the case the first post filed.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use bianli_app::cases::{Application, MaterialInput};
+use bianli_app::cases::{Application, Filed, MaterialInput};
 use bianli_app::{Actor, AppError};
 use bianli_domain::Invalid;
 use bianli_domain::cases::FileRef;
@@ -77,6 +79,8 @@ pub struct MaterialView {
 pub struct ApplyPage {
     pub chrome: Chrome,
     pub csrf: String,
+    /// The one-time token that keeps a second post from filing again.
+    pub once: String,
     pub code: String,
     pub item_name: String,
     pub promised: String,
@@ -110,7 +114,7 @@ fn field_label(field: &str) -> &'static str {
         .unwrap_or_else(|| super::error_page::label_of(field))
 }
 
-fn page(viewer: &Viewer, item: &Item, filled: Filled) -> ApplyPage {
+fn page(viewer: &Viewer, item: &Item, filled: Filled) -> Result<ApplyPage, PageError> {
     let errors = &filled.errors;
     let value = |k: &str| {
         filled
@@ -184,9 +188,10 @@ fn page(viewer: &Viewer, item: &Item, filled: Filled) -> ApplyPage {
             }
         })
         .collect();
-    ApplyPage {
+    Ok(ApplyPage {
         chrome: viewer.chrome(Section::Items),
         csrf: viewer.csrf(),
+        once: viewer.form_token()?,
         code: item.code.to_string(),
         item_name: item.name.clone(),
         promised: promised(item.promised_days),
@@ -200,7 +205,7 @@ fn page(viewer: &Viewer, item: &Item, filled: Filled) -> ApplyPage {
         fields,
         materials,
         summary,
-    }
+    })
 }
 
 /// The item in force under `code` that takes applications online, or why not.
@@ -251,7 +256,7 @@ pub async fn form(
     };
     applicant_only(&viewer, &actor)?;
     let item = web_item(&s, &q.item).await.map_err(|e| viewer.fail(e))?;
-    render(StatusCode::OK, &page(&viewer, &item, Filled::default()))
+    render(StatusCode::OK, &page(&viewer, &item, Filled::default())?)
 }
 
 /// A kept file posted back as `blob:name`; anything else is dropped (the
@@ -307,6 +312,7 @@ pub async fn submit(
     let fields = FormData(posted.fields);
     viewer.check_csrf(&fields)?;
     applicant_only(&viewer, &actor)?;
+    let once = viewer.form_key(&fields)?;
     let item = web_item(&s, fields.get("item"))
         .await
         .map_err(|e| viewer.fail(e))?;
@@ -362,7 +368,7 @@ pub async fn submit(
     if uploads_failed {
         return render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &page(&viewer, &item, filled),
+            &page(&viewer, &item, filled)?,
         );
     }
 
@@ -385,9 +391,17 @@ pub async fn submit(
             })
             .collect(),
     };
-    match s.app.submit(&actor, application).await {
-        Ok(receipt) => Ok(see_other(
+    match s
+        .app
+        .submit_once(&actor, &once, "/cases", application)
+        .await
+    {
+        Ok(Filed::Now(receipt)) => Ok(see_other(
             &format!("/cases/{}/receipt", encode(&receipt.number)),
+            None,
+        )),
+        Ok(Filed::Before(number)) => Ok(see_other(
+            &format!("/cases/{}/receipt", encode(&number)),
             None,
         )),
         Err(e) => {
@@ -402,7 +416,7 @@ pub async fn submit(
                     .map(|(f, r)| (to_item_index(&f, &list), r))
                     .collect(),
             );
-            render(status, &page(&viewer, &item, filled))
+            render(status, &page(&viewer, &item, filled)?)
         }
     }
 }

@@ -97,6 +97,22 @@ impl Viewer {
             .is_some_and(|a| a.scope().may_maintain_department(department_id))
     }
 
+    /// A one-time token for a form that files something (`once`), made
+    /// now for this session.
+    pub fn form_token(&self) -> Result<String, PageError> {
+        let token = self.token.as_deref().unwrap_or_default();
+        bianli_app::cases::form_token(token).map_err(|e| self.fail(e))
+    }
+
+    /// The key the form's `once` token stands for; a token made for another
+    /// session (or none) is refused.
+    pub fn form_key(&self, form: &FormData) -> Result<String, PageError> {
+        let Some(token) = self.token.as_deref() else {
+            return Err(self.fail(AppError::Forbidden("请先登录".into())));
+        };
+        bianli_app::cases::form_key(token, form.get("once")).map_err(|e| self.fail(e))
+    }
+
     /// A form without this session's token did not come from our page: refuse it.
     pub fn check_csrf(&self, form: &FormData) -> Result<(), PageError> {
         let sent = form.get("csrf");

@@ -2,13 +2,14 @@
 //! an application for a caller (channel `hotline`) through the same submit
 //! use case the hall uses, then reads the receipt out to them. The caller's
 //! ID number or credit code is checked with its check character; the paper
-//! materials come to the window later, as at the hall.
+//! materials come to the window later, as at the hall. The form files once
+//! per rendering: posted again (a double click), it leads to the same receipt.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use bianli_app::cases::{ApplicantInput, Application};
+use bianli_app::cases::{ApplicantInput, Application, Filed};
 use bianli_app::{Actor, AppError};
 use bianli_domain::catalog::Channel;
 use bianli_domain::identity::Role;
@@ -72,6 +73,8 @@ pub struct DivisionOption {
 pub struct HotlinePage {
     pub chrome: Chrome,
     pub csrf: String,
+    /// The one-time token that keeps a second post from filing again.
+    pub once: String,
     pub enterprise: bool,
     pub kind_errors: Vec<String>,
     pub inputs: Vec<Input>,
@@ -138,6 +141,7 @@ async fn page(
     Ok(HotlinePage {
         chrome: viewer.chrome(Section::Cases),
         csrf: viewer.csrf(),
+        once: viewer.form_token()?,
         enterprise: form.get("kind") == "enterprise",
         kind_errors: of("kind"),
         inputs: INPUTS
@@ -211,6 +215,7 @@ pub async fn file(
     };
     viewer.check_csrf(&form)?;
     clerk_only(&viewer, &actor)?;
+    let once = viewer.form_key(&form)?;
     let code = match item_code(form.get("division"), form.get("item")) {
         Ok(c) => c,
         Err(e) => {
@@ -236,9 +241,17 @@ pub async fn file(
             .collect(),
         materials: Vec::new(),
     };
-    match s.app.submit(&actor, application).await {
-        Ok(r) => Ok(see_other(
+    match s
+        .app
+        .submit_once(&actor, &once, "/cases/hotline", application)
+        .await
+    {
+        Ok(Filed::Now(r)) => Ok(see_other(
             &format!("/cases/{}/receipt", encode(&r.number)),
+            None,
+        )),
+        Ok(Filed::Before(number)) => Ok(see_other(
+            &format!("/cases/{}/receipt", encode(&number)),
             None,
         )),
         Err(e) => {

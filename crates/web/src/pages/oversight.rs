@@ -124,6 +124,7 @@ fn headlines(f: &Figures) -> Vec<Headline> {
         p("zero_trip_share", "零跑腿占比", f.zero_trip_share),
         p("satisfaction", "好评率", f.satisfaction),
         n("open_follow_ups", "待整改差评", f.open_follow_ups),
+        n("overdue_follow_ups", "逾期未整改差评", f.overdue_follow_ups),
         n("yellow_cards", "黄牌", f.yellow_cards),
         n("red_cards", "红牌", f.red_cards),
     ]

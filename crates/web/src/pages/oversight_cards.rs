@@ -2,6 +2,8 @@
 //! (filtered by department, division, person, kind, state) with the actions
 //! the viewer may take; each action posts to
 //! `/oversight/cards/{number}/{step}/{kind}` and comes back to the list.
+//! Below the cards, the open 告知承诺 verifications (核查) in the viewer's
+//! scope, the overdue ones marked.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -37,6 +39,16 @@ pub struct CardRow {
     pub may_close: bool,
 }
 
+/// An open 告知承诺 verification as the workbench lists it.
+pub struct VerificationRow {
+    pub case_number: String,
+    pub item: String,
+    pub department: String,
+    pub due: String,
+    pub provisional: bool,
+    pub overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "oversight_cards.html")]
 pub struct WorkbenchPage {
@@ -46,6 +58,7 @@ pub struct WorkbenchPage {
     pub q: CardQuery,
     pub states: Vec<(&'static str, &'static str)>,
     pub cards: Vec<CardRow>,
+    pub verifications: Vec<VerificationRow>,
 }
 
 fn stamp(
@@ -77,6 +90,24 @@ pub async fn list(
         .await
         .map_err(|e| viewer.fail(e))?;
     let names = Names::load(&s.app).await.map_err(|e| viewer.fail(e))?;
+    let verifications = s
+        .app
+        .open_verifications(&actor)
+        .await
+        .map_err(|e| viewer.fail(e))?
+        .into_iter()
+        .map(|v| {
+            let o = v.verification;
+            VerificationRow {
+                department: names.department_name(o.department_id),
+                due: o.due.to_string(),
+                provisional: o.provisional,
+                overdue: v.overdue,
+                item: o.item_code,
+                case_number: o.case_number,
+            }
+        })
+        .collect();
     let supervises = matches!(actor.role, Role::Supervisor | Role::Admin);
     let rows = cards
         .into_iter()
@@ -140,6 +171,7 @@ pub async fn list(
             .map(|s| (s.as_str(), s.zh()))
             .collect(),
         cards: rows,
+        verifications,
     })
 }
 

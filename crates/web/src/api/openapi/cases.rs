@@ -3,9 +3,12 @@
 use axum::http::StatusCode;
 use bianli_app::cases::PublicEntry;
 use bianli_app::cases::{
-    CaseView, CertificateView, PublicStatus, QueueEntry, RatingInput, Receipt, Swept,
+    CaseView, CertificateView, ListedRating, ListedVerification, PublicStatus, QueueEntry,
+    RatingInput, RatingQuery, Receipt, Swept,
 };
-use bianli_app::store::cases::{CardRow, DepartmentRatings, ItemRatings, RatingStats};
+use bianli_app::store::cases::{
+    CardRow, DepartmentRatings, ItemRatings, OpenVerification, RatingStats,
+};
 use bianli_domain::cases::{
     Applicant, ApplicantKind, CardKind, Case, Certificate, Correction, CorrectionItem, Decision,
     Deferred, Delivery, DeliveryMethod, Dues, Entry, Extension, FileRef, FollowUp, Limits, Outcome,
@@ -20,7 +23,9 @@ use super::schema::{
     array, boolean, closed, date, date_time, every, integer, map, mirror, natural, nullable, open,
     pattern, r, serialized, string, strings,
 };
-use crate::api::cases::{AnswerBody, Cards, CaseList, CodeQuery, Ratings, Steps, UploadQuery};
+use crate::api::cases::{
+    AnswerBody, Cards, CaseList, CodeQuery, Ratings, Steps, UploadQuery, Verifications,
+};
 
 const TAG: &str = "cases";
 
@@ -163,6 +168,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 yellow: integer(),
                 red: integer(),
                 recounted: integer(),
+                follow_ups_recounted: integer(),
             })),
         ),
         ("Score", score()),
@@ -182,28 +188,23 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
             "FollowUp",
             closed(mirror!(FollowUp {
                 due: date(),
+                provisional: boolean(),
                 answer: nullable(string()),
                 answered_on: nullable(date()),
             })),
         ),
+        ("Rating", closed(rating())),
         (
-            "Rating",
-            closed(mirror!(Rating {
-                case_number: number(),
-                channel: r("Channel"),
-                item: r("ItemCode"),
-                department_id: integer(),
-                score: r("Score"),
-                comment: nullable(string()),
-                by: integer(),
-                on: date(),
-                follow_up: nullable(r("FollowUp")),
-            })),
+            "ListedRating",
+            closed(mirror!(ListedRating {
+                overdue: boolean(),
+            }
+            flatten { rating: rating() })),
         ),
         (
             "Ratings",
             closed(mirror!(Ratings {
-                ratings: array(r("Rating"))
+                ratings: array(r("ListedRating"))
             })),
         ),
         (
@@ -214,6 +215,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 average: super::schema::number(),
                 bad: integer(),
                 open: integer(),
+                overdue: integer(),
             })),
         ),
         (
@@ -224,6 +226,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 average: super::schema::number(),
                 bad: integer(),
                 open: integer(),
+                overdue: integer(),
             })),
         ),
         (
@@ -231,6 +234,19 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
             closed(mirror!(RatingStats {
                 items: array(r("ItemRatings")),
                 departments: array(r("DepartmentRatings")),
+            })),
+        ),
+        (
+            "ListedVerification",
+            closed(mirror!(ListedVerification {
+                overdue: boolean(),
+            }
+            flatten { verification: open_verification() })),
+        ),
+        (
+            "Verifications",
+            closed(mirror!(Verifications {
+                verifications: array(r("ListedVerification"))
             })),
         ),
         (
@@ -790,14 +806,40 @@ pub fn answer_follow_up() -> Op {
 }
 
 pub fn ratings() -> Op {
-    Op::new(TAG, "caseRatings", "Ratings and their follow-ups")
+    let op = Op::new(TAG, "caseRatings", "Ratings and their follow-ups")
         .describe(
             "All ratings for supervisors; a department's own for its staff. Unanswered \
-             follow-ups first, soonest due first.",
+             follow-ups first, soonest due first (at most 500). A follow-up unanswered past its \
+             due date is `overdue`.",
         )
-        .bearer()
-        .ok(StatusCode::OK, "the ratings", r("Ratings"))
-        .fails(&[StatusCode::FORBIDDEN])
+        .bearer();
+    queries!(
+        op,
+        RatingQuery {
+            overdue: query(
+                boolean(),
+                "true: only overdue follow-ups; false: every other rating"
+            ),
+        }
+    )
+    .ok(StatusCode::OK, "the ratings", r("Ratings"))
+    .fails(&[StatusCode::FORBIDDEN, StatusCode::UNPROCESSABLE_ENTITY])
+}
+
+pub fn verifications() -> Op {
+    Op::new(
+        TAG,
+        "openVerifications",
+        "Open 告知承诺 verifications (核查)",
+    )
+    .describe(
+        "Cases approved on the applicant's commitment whose verification is not recorded \
+             yet, soonest due first (at most 500). Supervisors see their division's and those \
+             under it (the province's: all); a department's staff their own department's.",
+    )
+    .bearer()
+    .ok(StatusCode::OK, "the open verifications", r("Verifications"))
+    .fails(&[StatusCode::FORBIDDEN])
 }
 
 pub fn rating_stats() -> Op {
@@ -806,8 +848,36 @@ pub fn rating_stats() -> Op {
         "caseRatingStats",
         "Rating statistics per item and department",
     )
-    .describe("Count, average score, 差评 and unanswered follow-ups; scoped as the ratings.")
+    .describe(
+        "Count, average score, 差评, unanswered follow-ups and those of them overdue; scoped \
+         as the ratings.",
+    )
     .bearer()
     .ok(StatusCode::OK, "the statistics", r("RatingStats"))
     .fails(&[StatusCode::FORBIDDEN])
+}
+
+fn rating() -> ObjectBuilder {
+    mirror!(Rating {
+        case_number: number(),
+        channel: r("Channel"),
+        item: r("ItemCode"),
+        department_id: integer(),
+        score: r("Score"),
+        comment: nullable(string()),
+        by: integer(),
+        on: date(),
+        follow_up: nullable(r("FollowUp")),
+    })
+}
+
+fn open_verification() -> ObjectBuilder {
+    mirror!(OpenVerification {
+        case_number: number(),
+        item_code: r("ItemCode"),
+        department_id: integer(),
+        division: r("DivisionCode"),
+        due: date(),
+        provisional: boolean(),
+    })
 }

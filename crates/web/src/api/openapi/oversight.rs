@@ -65,6 +65,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 good_ratings: integer(),
                 satisfaction: share(),
                 open_follow_ups: integer(),
+                overdue_follow_ups: integer(),
                 yellow_cards: integer(),
                 red_cards: integer(),
             })),
