@@ -175,14 +175,41 @@ macro_rules! impl_store {
         type DbRow = <$db as sqlx::Database>::Row;
 
         /// Writes inside any transaction of this driver: a plain one, or a
-        /// member of SQLite's commit group.
-        async fn write_event<C>(tx: &mut C, e: &NewEvent, at: DateTime<Utc>) -> Result<()>
+        /// member of SQLite's commit group. Returns the event's `seq`. The
+        /// actor's public form is fixed here, from the account as it is now.
+        async fn write_event<C>(tx: &mut C, e: &NewEvent, at: DateTime<Utc>) -> Result<i64>
         where
             C: std::ops::DerefMut<Target = <$db as sqlx::Database>::Connection> + Send,
         {
-            sqlx::query(
-                "INSERT INTO events (at, context, kind, subject, actor, payload) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+            use bianli_domain::event::{ActingAccount, PublicActor};
+            let row = match PublicActor::account_id(&e.actor) {
+                Some(id) => sqlx::query(
+                    "SELECT id, role, employee_no FROM identity_accounts WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| -> Result<_> {
+                    Ok((
+                        r.try_get::<i64, _>("id")?,
+                        sql::role(&r.try_get::<String, _>("role")?)?,
+                        r.try_get::<Option<String>, _>("employee_no")?,
+                    ))
+                })
+                .transpose()?,
+                None => None,
+            };
+            let public = PublicActor::of(
+                &e.actor,
+                row.as_ref().map(|(id, role, no)| ActingAccount {
+                    id: *id,
+                    role: *role,
+                    employee_no: no.as_deref(),
+                }),
+            );
+            Ok(sqlx::query_scalar(
+                "INSERT INTO events (at, context, kind, subject, actor, payload, public_actor, \
+                 public_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
             )
             .bind(at)
             .bind(e.context)
@@ -190,9 +217,10 @@ macro_rules! impl_store {
             .bind(&e.subject)
             .bind(&e.actor)
             .bind(Json(&e.payload))
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
+            .bind(public.actor)
+            .bind(public.role.map(|r| r.as_str()))
+            .fetch_one(&mut **tx)
+            .await?)
         }
 
         fn item_version(row: &DbRow) -> Result<ItemVersion> {
@@ -290,7 +318,8 @@ macro_rules! impl_store {
             limit: i64,
         ) -> Result<Vec<EventRow>> {
             let rows = sqlx::query(AssertSqlSafe(format!(
-                "SELECT seq, at, context, kind, subject, actor, payload FROM events \
+                "SELECT seq, at, context, kind, subject, actor, payload, public_actor, \
+                 public_role FROM events \
                  WHERE {filter} AND seq > $1 ORDER BY seq LIMIT $2"
             )))
             .bind(after_seq)
@@ -307,6 +336,8 @@ macro_rules! impl_store {
                         subject: r.try_get("subject")?,
                         actor: r.try_get("actor")?,
                         payload: r.try_get::<Json<serde_json::Value>, _>("payload")?.0,
+                        public_actor: r.try_get("public_actor")?,
+                        public_role: r.try_get("public_role")?,
                     })
                 })
                 .collect()

@@ -197,7 +197,11 @@ macro_rules! impl_case_store {
                     .await?;
                     let serial = u32::try_from(serial).unwrap_or(u32::MAX);
                     let number = CaseNumber::new(&division, day, serial).map_err(StoreError::Invalid)?;
-                    let case = new.into_case(number, code);
+                    let mut case = new.into_case(number, code);
+                    // The event first: its seq goes into the timeline it records.
+                    let e = crate::cases::sql::submitted_event(&case, actor);
+                    let seq = write_event(&mut tx, &e, at).await?;
+                    case.record(case.timeline.len(), seq);
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO cases_cases (number, item_code, department_id, division, \
                          applicant_account_id, channel, stage, holder_role, assignee, received_on, \
@@ -218,8 +222,6 @@ macro_rules! impl_case_store {
                     .bind(Json(&case))
                     .fetch_one(&mut *tx)
                     .await?;
-                    let e = crate::cases::sql::submitted_event(&case, actor);
-                    write_event(&mut tx, &e, at).await?;
                     tx.commit().await?;
                     Ok(StoredCase {
                         id,
@@ -245,8 +247,12 @@ macro_rules! impl_case_store {
                     change: CaseChange<'_>,
                     at: DateTime<Utc>,
                 ) -> Result<i64> {
-                    let case = change.case;
                     let mut tx = self.begin_cases().await?;
+                    // The event first: its seq goes into the timeline it
+                    // records. A revision conflict below rolls both back.
+                    let seq = write_event(&mut tx, &change.event, at).await?;
+                    change.case.record(change.logged, seq);
+                    let case = &*change.case;
                     let done = sqlx::query(
                         "UPDATE cases_cases SET stage = $1, holder_role = $2, assignee = $3, \
                          promised_due = $4, received_on = $5, revision = revision + 1, \
@@ -269,7 +275,6 @@ macro_rules! impl_case_store {
                             "办件在您查看期间已有变化，请刷新后重试",
                         ));
                     }
-                    write_event(&mut tx, &change.event, at).await?;
                     insert_cards(&mut tx, id, case, change.cards, at).await?;
                     if let Some(c) = change.certificate {
                         sqlx::query(
