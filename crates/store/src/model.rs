@@ -188,6 +188,11 @@ pub struct EventRow {
     pub subject: String,
     pub actor: String,
     pub payload: serde_json::Value,
+    /// The actor as the public ledger shows it, fixed when written
+    /// (`bianli_domain::event::PublicActor`); `None` only on a row written
+    /// past the store.
+    pub public_actor: Option<String>,
+    pub public_role: Option<String>,
 }
 
 /// What a write with an Idempotency-Key finds when it starts.

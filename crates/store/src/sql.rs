@@ -175,48 +175,101 @@ macro_rules! impl_store {
         type DbRow = <$db as sqlx::Database>::Row;
 
         /// Writes inside any transaction of this driver: a plain one, or a
-        /// member of SQLite's commit group.
-        async fn write_event<C>(tx: &mut C, e: &NewEvent, at: DateTime<Utc>) -> Result<()>
+        /// member of SQLite's commit group. Returns the event's `seq`. The
+        /// actor's public form is fixed here, from the account as it is now.
+        async fn write_event<C>(tx: &mut C, e: &NewEvent, at: DateTime<Utc>) -> Result<i64>
         where
             C: std::ops::DerefMut<Target = <$db as sqlx::Database>::Connection> + Send,
         {
-            sqlx::query(
-                "INSERT INTO events (at, context, kind, subject, actor, payload) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(at)
-            .bind(e.context)
-            .bind(e.kind)
-            .bind(&e.subject)
-            .bind(&e.actor)
-            .bind(Json(&e.payload))
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
+            let seqs = write_events(tx, &[(e, at)]).await?;
+            seqs.first()
+                .copied()
+                .ok_or_else(|| StoreError::Config("an event insert returned no seq".into()))
         }
 
-        /// Several events in one statement, in order (sequence numbers
-        /// follow it): what a batch of submissions writes.
-        async fn write_events<C>(tx: &mut C, events: &[(NewEvent, DateTime<Utc>)]) -> Result<()>
+        /// Several events in one statement (what a batch of submissions
+        /// writes), each actor's public form fixed from one look-up of the
+        /// accounts named; the `seq`s in the order given. Subjects must
+        /// differ: each seq is matched back by its subject.
+        async fn write_events<C>(
+            tx: &mut C,
+            events: &[(&NewEvent, DateTime<Utc>)],
+        ) -> Result<Vec<i64>>
         where
             C: std::ops::DerefMut<Target = <$db as sqlx::Database>::Connection> + Send,
         {
-            if events.is_empty() {
-                return Ok(());
+            use bianli_domain::event::{ActingAccount, PublicActor};
+            let mut ids: Vec<i64> = events
+                .iter()
+                .filter_map(|(e, _)| PublicActor::account_id(&e.actor))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut accounts = std::collections::HashMap::new();
+            if !ids.is_empty() {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT id, role, employee_no FROM identity_accounts WHERE id IN (",
+                );
+                let mut list = q.separated(", ");
+                for id in &ids {
+                    list.push_bind(*id);
+                }
+                q.push(")");
+                for r in q.build().fetch_all(&mut **tx).await? {
+                    accounts.insert(
+                        r.try_get::<i64, _>("id")?,
+                        (
+                            sql::role(&r.try_get::<String, _>("role")?)?,
+                            r.try_get::<Option<String>, _>("employee_no")?,
+                        ),
+                    );
+                }
             }
+            let public: Vec<PublicActor> = events
+                .iter()
+                .map(|(e, _)| {
+                    let account = PublicActor::account_id(&e.actor).and_then(|id| {
+                        accounts.get(&id).map(|(role, no)| ActingAccount {
+                            id,
+                            role: *role,
+                            employee_no: no.as_deref(),
+                        })
+                    });
+                    PublicActor::of(&e.actor, account)
+                })
+                .collect();
             let mut q = sqlx::QueryBuilder::<$db>::new(
-                "INSERT INTO events (at, context, kind, subject, actor, payload) ",
+                "INSERT INTO events (at, context, kind, subject, actor, payload, public_actor, \
+                 public_role) ",
             );
-            q.push_values(events, |mut b, (e, at)| {
+            q.push_values(events.iter().zip(&public), |mut b, ((e, at), p)| {
                 b.push_bind(*at)
                     .push_bind(e.context)
                     .push_bind(e.kind)
                     .push_bind(&e.subject)
                     .push_bind(&e.actor)
-                    .push_bind(Json(&e.payload));
+                    .push_bind(Json(&e.payload))
+                    .push_bind(&p.actor)
+                    .push_bind(p.role.map(|r| r.as_str()));
             });
-            q.build().execute(&mut **tx).await?;
-            Ok(())
+            q.push(" RETURNING seq, subject");
+            let mut seqs = std::collections::HashMap::with_capacity(events.len());
+            for r in q.build().fetch_all(&mut **tx).await? {
+                let subject: String = r.try_get("subject")?;
+                if seqs.insert(subject, r.try_get::<i64, _>("seq")?).is_some() && events.len() > 1 {
+                    return Err(StoreError::Config(
+                        "events written together must have different subjects".into(),
+                    ));
+                }
+            }
+            events
+                .iter()
+                .map(|(e, _)| {
+                    seqs.get(&e.subject).copied().ok_or_else(|| {
+                        StoreError::Config(format!("no seq returned for {}", e.subject))
+                    })
+                })
+                .collect()
         }
 
         fn item_version(row: &DbRow) -> Result<ItemVersion> {
@@ -314,7 +367,8 @@ macro_rules! impl_store {
             limit: i64,
         ) -> Result<Vec<EventRow>> {
             let rows = sqlx::query(AssertSqlSafe(format!(
-                "SELECT seq, at, context, kind, subject, actor, payload FROM events \
+                "SELECT seq, at, context, kind, subject, actor, payload, public_actor, \
+                 public_role FROM events \
                  WHERE {filter} AND seq > $1 ORDER BY seq LIMIT $2"
             )))
             .bind(after_seq)
@@ -331,6 +385,8 @@ macro_rules! impl_store {
                         subject: r.try_get("subject")?,
                         actor: r.try_get("actor")?,
                         payload: r.try_get::<Json<serde_json::Value>, _>("payload")?.0,
+                        public_actor: r.try_get("public_actor")?,
+                        public_role: r.try_get("public_role")?,
                     })
                 })
                 .collect()

@@ -75,6 +75,26 @@ pub enum ActionInput {
 
 impl App {
     pub async fn act(&self, actor: &Actor, number: &str, input: ActionInput) -> Result<CaseView> {
+        let (case, revision) = self.act_unviewed(actor, number, input).await?;
+        let ledger = self.timeline_links(&case).await?;
+        Ok(CaseView::of(
+            case,
+            revision,
+            self.today(),
+            &self.calendar(),
+            ledger,
+        ))
+    }
+
+    /// [`App::act`] without reading back the view (the demo's history plays
+    /// tens of thousands of steps and looks at none): the case as saved and
+    /// its revision.
+    pub(crate) async fn act_unviewed(
+        &self,
+        actor: &Actor,
+        number: &str,
+        input: ActionInput,
+    ) -> Result<(bianli_domain::cases::Case, i64)> {
         let stored = self.stored_case(number).await?;
         let mut case = stored.case;
         let item = self.case_item(&case.item).await?;
@@ -138,7 +158,9 @@ impl App {
             calendar: &calendar,
             item: &item,
         };
+        let before = case.timeline.len();
         let applied = case.apply(action, &ctx)?;
+        let logged = case.timeline.len() - before;
         let certificate = applied
             .approved
             .then(|| Certificate::issue(&case, item.kind, today));
@@ -179,8 +201,9 @@ impl App {
                 stored.id,
                 stored.revision,
                 CaseChange {
-                    case: &case,
+                    case: &mut case,
                     event,
+                    logged,
                     cards: &[],
                     certificate: certificate.as_ref(),
                     revoked: revoked.as_ref(),
@@ -188,7 +211,7 @@ impl App {
                 self.now(),
             )
             .await?;
-        Ok(CaseView::of(case, revision, today, &calendar))
+        Ok((case, revision))
     }
 
     /// From the names the index keeps (the status query asks on every

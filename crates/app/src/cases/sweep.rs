@@ -38,6 +38,7 @@ impl App {
             after = last.id;
             for stored in page {
                 let mut case = stored.case;
+                let before = case.timeline.len();
                 let deemed = match case.deem_accepted(today, at, &cal) {
                     Ok(d) => d,
                     // A date past the loaded calendar: nothing can be said yet.
@@ -58,9 +59,11 @@ impl App {
                         "system:clock",
                         serde_json::json!({ "accepted_on": case.accepted_on }),
                     );
+                    let logged = case.timeline.len() - before;
                     let change = CaseChange {
-                        case: &case,
+                        case: &mut case,
                         event,
+                        logged,
                         cards: std::slice::from_ref(&card),
                         certificate: None,
                         revoked: None,
@@ -215,6 +218,7 @@ impl App {
         let change = CaseChange {
             case,
             event,
+            logged: 0,
             cards: &[],
             certificate: None,
             revoked: None,

@@ -11,6 +11,7 @@ use bianli_store::cases::CaseQueue;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::ledger::LeafLink;
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,11 +28,21 @@ pub struct CaseView {
     pub card: Option<CardKind>,
     /// 告知承诺: the verification is still open past its due day.
     pub verification_overdue: bool,
+    /// Where the ledger records each timeline entry: `ledger[i]` is
+    /// `timeline[i]`'s leaf.
+    pub ledger: Vec<LeafLink>,
 }
 
 impl CaseView {
-    pub(crate) fn of(case: Case, revision: i64, today: NaiveDate, cal: &WorkCalendar) -> Self {
+    pub(crate) fn of(
+        case: Case,
+        revision: i64,
+        today: NaiveDate,
+        cal: &WorkCalendar,
+        ledger: Vec<LeafLink>,
+    ) -> Self {
         CaseView {
+            ledger,
             revision,
             stage_zh: case.stage.zh(),
             step_name: case.current().map(|s| s.template.name.clone()),
@@ -88,6 +99,8 @@ pub struct PublicEntry {
     pub what: String,
     pub zh: String,
     pub note: Option<String>,
+    /// The leaf that records this step, or why there is none yet.
+    pub ledger: LeafLink,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,11 +138,13 @@ impl App {
             // Said like a missing case, so numbers cannot be probed.
             return Err(AppError::NotFound(format!("办件{number}")));
         }
+        let ledger = self.timeline_links(&stored.case).await?;
         Ok(CaseView::of(
             stored.case,
             stored.revision,
             self.today(),
             &self.calendar(),
+            ledger,
         ))
     }
 
@@ -139,6 +154,7 @@ impl App {
         let case = self.case_by_code(number, code).await?;
         let department = self.department_name(case.department_id).await?;
         let cal = self.calendar();
+        let links = self.timeline_links(&case).await?;
         Ok(PublicStatus {
             number: case.number.to_string(),
             item_name: case.item_name.clone(),
@@ -154,14 +170,22 @@ impl App {
             timeline: case
                 .timeline
                 .iter()
-                .map(|e| PublicEntry {
+                .zip(links)
+                .map(|(e, ledger)| PublicEntry {
                     on: e.on,
                     what: e.what.clone(),
                     zh: e.zh.clone(),
                     note: e.note.clone(),
+                    ledger,
                 })
                 .collect(),
         })
+    }
+
+    /// Each timeline entry's leaf, in order.
+    pub(crate) async fn timeline_links(&self, case: &Case) -> Result<Vec<LeafLink>> {
+        let seqs: Vec<Option<i64>> = case.timeline.iter().map(|e| e.seq).collect();
+        self.ledger_links(&seqs).await
     }
 
     /// The case behind a receipt: a wrong code is an unknown case.

@@ -2,51 +2,29 @@
 //! signs a checkpoint of each new head. Safe in any number of processes:
 //! appends race under the store's ledger lock and the loser appends nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use bianli_ledger::tree::frontier_ids;
 use bianli_ledger::{Checkpoint, Frontier, leaf_hash};
 use bianli_store::EventRow;
 use bianli_store::ledger::{LeafRow, LedgerAppend};
 
-use super::leaf::{account_id, case_number, public_leaf};
+use super::leaf::{case_number, public_leaf};
 use super::{Ledger, internal};
-use crate::{App, AppError, Result};
+use crate::{App, Result};
 
 /// Events read and appended per round.
 pub(crate) const BATCH: i64 = 10_000;
 
 impl Ledger {
-    /// The public leaves of consecutive events, looking up the accounts
-    /// and case secrets they need (accounts cached).
+    /// The public leaves of consecutive events, looking up the case
+    /// secrets they need.
     pub(crate) async fn leaves(
         &self,
         store: &dyn bianli_store::Store,
         events: &[EventRow],
         first_index: u64,
     ) -> Result<Vec<LeafRow>> {
-        let accounts = {
-            let wanted: HashSet<i64> = events.iter().filter_map(|e| account_id(&e.actor)).collect();
-            let missing: Vec<i64> = {
-                let known = self.accounts.lock().map_err(|_| poisoned())?;
-                wanted
-                    .iter()
-                    .filter(|id| !known.contains_key(id))
-                    .copied()
-                    .collect()
-            };
-            let found = if missing.is_empty() {
-                HashMap::new()
-            } else {
-                store.ledger_accounts(&missing).await?
-            };
-            let mut known = self.accounts.lock().map_err(|_| poisoned())?;
-            known.extend(found);
-            wanted
-                .into_iter()
-                .filter_map(|id| known.get(&id).map(|a| (id, a.clone())))
-                .collect::<HashMap<_, _>>()
-        };
         let numbers: Vec<String> = events
             .iter()
             .filter_map(case_number)
@@ -61,7 +39,7 @@ impl Ledger {
                 let secret = case_number(e)
                     .and_then(|n| secrets.get(n))
                     .unwrap_or(&self.secret);
-                let (_, bytes) = public_leaf(e, secret, &accounts)?;
+                let (_, bytes) = public_leaf(e, secret)?;
                 Ok(LeafRow {
                     index,
                     event_seq: e.seq,
@@ -71,10 +49,6 @@ impl Ledger {
             })
             .collect()
     }
-}
-
-fn poisoned() -> AppError {
-    AppError::Internal("ledger account cache poisoned".into())
 }
 
 impl App {

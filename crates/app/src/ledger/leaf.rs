@@ -1,12 +1,8 @@
 //! What an event looks like in the public log: metadata, public
 //! identifiers and a salted commitment to the rest, never personal data.
 
-use std::collections::HashMap;
-
-use bianli_domain::identity::Role;
 use bianli_ledger::canonical::canonicalize;
 use bianli_store::EventRow;
-use bianli_store::ledger::LedgerAccount;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -38,29 +34,6 @@ pub fn commitment_hex(secret: &str, seq: i64, actor: &str, payload: &Value) -> R
     )))
 }
 
-/// The actor as the public may see it: staff by staff number and role,
-/// citizens and enterprises only as "applicant", system actors as they are.
-fn public_actor(actor: &str, accounts: &HashMap<i64, LedgerAccount>) -> (String, Option<String>) {
-    let Some(id) = actor
-        .strip_prefix("account:")
-        .and_then(|id| id.parse::<i64>().ok())
-    else {
-        return (actor.to_string(), None);
-    };
-    match accounts.get(&id) {
-        Some(a) if Role::parse(&a.role).is_ok_and(Role::is_staff) => {
-            let number = a.employee_no.clone().unwrap_or_else(|| format!("#{id}"));
-            (format!("staff:{number}"), Some(a.role.clone()))
-        }
-        _ => ("applicant".to_string(), None),
-    }
-}
-
-/// The account ids an event's actor names, to look up before [`public_leaf`].
-pub(crate) fn account_id(actor: &str) -> Option<i64> {
-    actor.strip_prefix("account:")?.parse().ok()
-}
-
 /// The case number of an event about a case, whose own secret salts it.
 pub(crate) fn case_number(e: &EventRow) -> Option<&str> {
     (e.context == "cases")
@@ -69,12 +42,14 @@ pub(crate) fn case_number(e: &EventRow) -> Option<&str> {
 }
 
 /// The public leaf of an event (RFC 8785 canonical JSON) and its JSON.
-pub fn public_leaf(
-    e: &EventRow,
-    secret: &str,
-    accounts: &HashMap<i64, LedgerAccount>,
-) -> Result<(Value, Vec<u8>)> {
-    let (actor, role) = public_actor(&e.actor, accounts);
+pub fn public_leaf(e: &EventRow, secret: &str) -> Result<(Value, Vec<u8>)> {
+    // Fixed when the event was written: never read from the accounts now.
+    let actor = e.public_actor.as_deref().ok_or_else(|| {
+        AppError::Internal(format!(
+            "event {} has no public actor (written past the store?)",
+            e.seq
+        ))
+    })?;
     let mut leaf = json!({
         "seq": e.seq,
         "at": e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
@@ -84,8 +59,8 @@ pub fn public_leaf(
         "actor": actor,
         "commitment": commitment_hex(secret, e.seq, &e.actor, &e.payload)?,
     });
-    if let (Some(role), Some(map)) = (role, leaf.as_object_mut()) {
-        map.insert("role".into(), Value::String(role));
+    if let (Some(role), Some(map)) = (&e.public_role, leaf.as_object_mut()) {
+        map.insert("role".into(), Value::String(role.clone()));
     }
     let bytes = canonicalize(&leaf).map_err(|e| AppError::Internal(format!("public leaf: {e}")))?;
     Ok((leaf, bytes))

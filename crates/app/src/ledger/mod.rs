@@ -9,17 +9,15 @@
 
 mod follow;
 mod leaf;
+mod link;
 mod read;
 pub mod verify;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use bianli_ledger::{SignerKey, VerifierKey};
 use bianli_store::Store;
-use bianli_store::ledger::LedgerAccount;
 
 pub use leaf::{commitment_hex, public_leaf, salt};
+pub use link::LeafLink;
 pub use read::{Entry, Proof};
 
 use crate::{AppError, Result};
@@ -34,9 +32,6 @@ pub struct Ledger {
     pub(crate) verifier: VerifierKey,
     /// Salts the commitments of every event that is not a case's.
     pub(crate) secret: String,
-    /// Accounts as leaves show them; an account's role and staff number do
-    /// not change, so a process keeps what it looked up once.
-    pub(crate) accounts: Mutex<HashMap<i64, LedgerAccount>>,
 }
 
 fn random_hex(n: usize) -> Result<String> {
@@ -69,7 +64,6 @@ impl Ledger {
             verifier: signer.verifier(),
             signer,
             secret,
-            accounts: Mutex::default(),
         })
     }
 

@@ -129,9 +129,4 @@ impl App {
             hashes: hashes.iter().map(|h| h.to_base64()).collect(),
         })
     }
-
-    /// The leaf index of each of a subject's events, in sequence order.
-    pub async fn ledger_subject_leaves(&self, subject: &str) -> Result<Vec<(i64, u64)>> {
-        Ok(self.store.ledger_subject_leaves(subject).await?)
-    }
 }

@@ -542,7 +542,7 @@ impl Task {
                 return Ok(None);
             }
         };
-        app.act(who, number, action).await?;
+        app.act_unviewed(who, number, action).await?;
         Ok(None)
     }
 }

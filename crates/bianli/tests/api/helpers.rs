@@ -86,17 +86,25 @@ fn fresh_blobs() -> String {
 
 /// The small world on a clock the test moves (rules that need time to pass).
 pub async fn spawn_app_with_clock(db: Db, clock: fn() -> chrono::DateTime<chrono::Utc>) -> TestApp {
-    spawn_on(db, Some(&DIVISIONS), Some(clock)).await
+    spawn_on(db, Some(&DIVISIONS), Some(clock), true).await
+}
+
+/// The small world served without the background followers: nothing
+/// enters the ledger until the test calls `app.ledger_catch_up()`, so a
+/// step not yet in the log can be seen.
+pub async fn spawn_app_unfollowed(db: Db) -> TestApp {
+    spawn_on(db, Some(&DIVISIONS), None, false).await
 }
 
 async fn spawn_with(db: Db, divisions: Option<&[&str]>) -> TestApp {
-    spawn_on(db, divisions, None).await
+    spawn_on(db, divisions, None, true).await
 }
 
 async fn spawn_on(
     db: Db,
     divisions: Option<&[&str]>,
     clock: Option<fn() -> chrono::DateTime<chrono::Utc>>,
+    follow: bool,
 ) -> TestApp {
     let db_url = fresh_db(db).await;
     let blobs_url = fresh_blobs();
@@ -116,9 +124,17 @@ async fn spawn_on(
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let served = app.clone();
-    tokio::spawn(async move {
-        let _ = bianli_web::serve(served, listener).await;
-    });
+    if follow {
+        tokio::spawn(async move {
+            let _ = bianli_web::serve(served, listener).await;
+        });
+    } else {
+        let router = bianli_web::router(served)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+    }
     TestApp {
         url: format!("http://{addr}"),
         db_url,

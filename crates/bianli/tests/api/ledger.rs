@@ -18,7 +18,7 @@ use bianli_app::ledger::verify::{VerifyError, verify_db, verify_remote};
 
 // ---- the outsider: RFC 9162 §2.1 and C2SP signed-note, from scratch -----
 
-type H = [u8; 32];
+pub(crate) type H = [u8; 32];
 
 fn sha(parts: &[&[u8]]) -> H {
     let mut h = Sha256::new();
@@ -28,7 +28,7 @@ fn sha(parts: &[&[u8]]) -> H {
     h.finalize().into()
 }
 
-fn leaf_h(bytes: &[u8]) -> H {
+pub(crate) fn leaf_h(bytes: &[u8]) -> H {
     sha(&[&[0], bytes])
 }
 
@@ -47,13 +47,13 @@ fn mth(leaves: &[H]) -> H {
     }
 }
 
-struct Key {
+pub(crate) struct Key {
     name: String,
     id: [u8; 4],
     key: VerifyingKey,
 }
 
-fn parse_key(text: &str) -> Key {
+pub(crate) fn parse_key(text: &str) -> Key {
     let mut parts = text.trim().splitn(3, '+');
     let name = parts.next().expect("name").to_string();
     let id = hex_id(parts.next().expect("key id"));
@@ -81,7 +81,7 @@ fn hex_id(s: &str) -> [u8; 4] {
 }
 
 /// Opens a signed checkpoint: (origin, size, root).
-fn open_checkpoint(note: &str, key: &Key) -> (String, u64, H) {
+pub(crate) fn open_checkpoint(note: &str, key: &Key) -> (String, u64, H) {
     let (text, sigs) = note.split_at(note.rfind("\n\n").expect("blank line") + 1);
     let mut ok = false;
     for line in sigs.lines().filter(|l| !l.is_empty()) {
@@ -107,7 +107,7 @@ fn open_checkpoint(note: &str, key: &Key) -> (String, u64, H) {
 }
 
 /// RFC 9162 §2.1.3.2.
-fn verify_inclusion(index: u64, size: u64, leaf: H, proof: &[H], root: H) -> bool {
+pub(crate) fn verify_inclusion(index: u64, size: u64, leaf: H, proof: &[H], root: H) -> bool {
     if index >= size {
         return false;
     }
@@ -170,13 +170,13 @@ fn verify_consistency(first: u64, second: u64, first_root: H, second_root: H, pr
     fr == first_root && sr == second_root && s_n == 0
 }
 
-async fn text(t: &TestApp, path: &str) -> String {
+pub(crate) async fn text(t: &TestApp, path: &str) -> String {
     let r = t.get(path).await;
     assert!(r.status().is_success(), "{path}: {}", r.status());
     r.text().await.expect("text")
 }
 
-fn hashes(v: &Value) -> Vec<H> {
+pub(crate) fn hashes(v: &Value) -> Vec<H> {
     v["hashes"]
         .as_array()
         .expect("hashes")
@@ -192,7 +192,7 @@ fn hashes(v: &Value) -> Vec<H> {
 }
 
 /// Polls until a checkpoint covers every event; returns (size, root, note).
-async fn caught_up(t: &TestApp, key: &Key) -> (u64, H) {
+pub(crate) async fn caught_up(t: &TestApp, key: &Key) -> (u64, H) {
     let want = t.event_count().await as u64;
     for _ in 0..300 {
         let r = t.get("/api/v1/ledger/checkpoint").await;
@@ -210,7 +210,7 @@ async fn caught_up(t: &TestApp, key: &Key) -> (u64, H) {
 }
 
 /// Every entry, checked against its own JSON; returns the leaf hashes.
-async fn all_leaves(t: &TestApp, size: u64) -> (Vec<H>, Vec<Value>) {
+pub(crate) async fn all_leaves(t: &TestApp, size: u64) -> (Vec<H>, Vec<Value>) {
     let (mut leaves, mut jsons) = (Vec::new(), Vec::new());
     let mut start = 0;
     while start < size {

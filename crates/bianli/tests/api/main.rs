@@ -16,6 +16,7 @@ mod history;
 mod idempotency;
 mod identity;
 mod ledger;
+mod ledger_timeline;
 mod openapi;
 mod oversight;
 mod papers;

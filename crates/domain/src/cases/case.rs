@@ -289,6 +289,11 @@ pub struct Entry {
     /// `account:<id>` or `system:<name>`.
     pub by: String,
     pub note: Option<String>,
+    /// The `seq` of the event that records this entry in the ledger, set by
+    /// the store in the transaction that writes both ([`Case::record`]).
+    /// `None` until saved, and on entries saved before links were kept.
+    #[serde(default)]
+    pub seq: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,6 +356,18 @@ impl Case {
     /// The open suspension, if the clock is stopped.
     pub fn open_suspension(&self) -> Option<&Suspension> {
         self.suspensions.iter().rev().find(|s| s.to.is_none())
+    }
+
+    /// Marks the last `entries` timeline entries as recorded by event `seq`:
+    /// one save writes one event for what one action logged (an 即办件's
+    /// acceptance logs its approval too), so the link is kept at write time
+    /// rather than guessed later from the order of the case's events, among
+    /// which cards, recounts and ratings have no entry of their own.
+    pub fn record(&mut self, entries: usize, seq: i64) {
+        let from = self.timeline.len().saturating_sub(entries);
+        for e in &mut self.timeline[from..] {
+            e.seq = Some(seq);
+        }
     }
 
     /// The role that holds the case now, for work queues: the window before

@@ -167,6 +167,7 @@ impl NewCase {
             step: Some(0),
             by: self.filed_by.clone(),
             note: None,
+            seq: None,
         };
         Case {
             number,

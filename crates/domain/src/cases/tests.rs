@@ -992,3 +992,31 @@ fn a_verification_due_past_the_loaded_calendar_is_provisional() {
     // Monday to Friday in 2025: 20 working days after Fri 20 Dec 2024.
     assert_eq!(v.due, day("2025-01-17"));
 }
+
+#[test]
+fn record_marks_what_one_save_logged_and_nothing_before() {
+    let mut w = World::new();
+    w.item.commitment_allowed = true;
+    let mut c = submit_materials(&w.item, Channel::Web, 2);
+    assert!(c.timeline.iter().all(|e| e.seq.is_none()), "unsaved");
+    c.record(c.timeline.len(), 10);
+    let before = c.timeline.len();
+    // One action, one event, three entries: each is that event's.
+    w.act(&mut c, &clerk(), "2024-11-05", on_commitment())
+        .unwrap();
+    let logged = c.timeline.len() - before;
+    assert_eq!(logged, 3);
+    c.record(logged, 17);
+    let seqs: Vec<_> = c.timeline.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [Some(10), Some(17), Some(17), Some(17)]);
+    // A save that logged nothing (a card, a recount) marks nothing.
+    c.record(0, 99);
+    assert!(!c.timeline.iter().any(|e| e.seq == Some(99)));
+    // Entries saved before links were kept read as unknown.
+    let old: Entry = serde_json::from_value(serde_json::json!({
+        "at": "2024-11-05T01:00:00Z", "on": "2024-11-05", "what": "accepted",
+        "zh": "受理", "step": 1, "by": "account:3", "note": null,
+    }))
+    .unwrap();
+    assert_eq!(old.seq, None);
+}

@@ -722,6 +722,7 @@ impl Case {
             step: Some(self.step),
             by: ctx.who.tag.clone(),
             note,
+            seq: None,
         });
     }
 
@@ -750,6 +751,7 @@ impl Case {
             step: Some(self.step),
             by: "system:clock".into(),
             note: Some(format!("自收到材料之日（{}）起受理", self.received_on)),
+            seq: None,
         });
         Ok(true)
     }

@@ -69,8 +69,12 @@ pub struct CaseQueue {
 
 /// Everything that changes with one action on a case, written together.
 pub struct CaseChange<'a> {
-    pub case: &'a Case,
+    /// Saved with its last `logged` timeline entries marked as recorded by
+    /// `event` (see `Case::record`), so the caller holds what was saved.
+    pub case: &'a mut Case,
     pub event: NewEvent,
+    /// How many entries at the end of the timeline this change added.
+    pub logged: usize,
     pub cards: &'a [NewCard],
     pub certificate: Option<&'a Certificate>,
     /// The case's certificate as revoked (a false 告知承诺), replacing the

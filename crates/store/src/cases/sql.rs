@@ -222,6 +222,16 @@ macro_rules! impl_case_store {
                     let case = s.new.to_case(number, s.code.clone());
                     cases.push((case, s.actor.as_str(), s.at));
                 }
+                // The events first: each seq goes into the timeline entry it records.
+                let events: Vec<_> = cases
+                    .iter()
+                    .map(|(case, actor, at)| (crate::cases::sql::submitted_event(case, actor), *at))
+                    .collect();
+                let refs: Vec<_> = events.iter().map(|(e, at)| (e, *at)).collect();
+                let seqs = super::write_events(tx, &refs).await?;
+                for ((case, _, _), seq) in cases.iter_mut().zip(seqs) {
+                    case.record(case.timeline.len(), seq);
+                }
                 let mut rows = QueryBuilder::<$db>::new(
                     "INSERT INTO cases_cases (number, item_code, department_id, division, \
                      applicant_account_id, channel, stage, holder_role, assignee, received_on, \
@@ -249,11 +259,6 @@ macro_rules! impl_case_store {
                 for row in rows.build().fetch_all(&mut **tx).await? {
                     ids.insert(row.try_get::<String, _>("number")?, row.try_get::<i64, _>("id")?);
                 }
-                let events: Vec<_> = cases
-                    .iter()
-                    .map(|(case, actor, at)| (crate::cases::sql::submitted_event(case, actor), *at))
-                    .collect();
-                super::write_events(tx, &events).await?;
                 cases
                     .into_iter()
                     .map(|(case, _, _)| {
@@ -313,8 +318,12 @@ macro_rules! impl_case_store {
                     change: CaseChange<'_>,
                     at: DateTime<Utc>,
                 ) -> Result<i64> {
-                    let case = change.case;
                     let mut tx = self.begin_cases().await?;
+                    // The event first: its seq goes into the timeline it
+                    // records. A revision conflict below rolls both back.
+                    let seq = write_event(&mut tx, &change.event, at).await?;
+                    change.case.record(change.logged, seq);
+                    let case = &*change.case;
                     let done = sqlx::query(
                         "UPDATE cases_cases SET stage = $1, holder_role = $2, assignee = $3, \
                          promised_due = $4, received_on = $5, revision = revision + 1, \
@@ -337,7 +346,6 @@ macro_rules! impl_case_store {
                             "办件在您查看期间已有变化，请刷新后重试",
                         ));
                     }
-                    write_event(&mut tx, &change.event, at).await?;
                     insert_cards(&mut tx, id, case, change.cards, at).await?;
                     if let Some(c) = change.certificate {
                         sqlx::query(

@@ -48,13 +48,6 @@ pub struct LedgerAppend {
     pub root: Hash,
 }
 
-/// The account facts a public leaf may show of an actor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LedgerAccount {
-    pub role: String,
-    pub employee_no: Option<String>,
-}
-
 /// A signed checkpoint as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCheckpoint {
@@ -78,7 +71,6 @@ pub trait LedgerStore: Send + Sync {
     async fn ledger_leaves(&self, start: u64, end: u64) -> Result<Vec<LeafRow>>;
     /// The ledger secret of each of these cases that has one.
     async fn ledger_case_secrets(&self, numbers: &[String]) -> Result<HashMap<String, String>>;
-    async fn ledger_accounts(&self, ids: &[i64]) -> Result<HashMap<i64, LedgerAccount>>;
     /// The signer key and server secret: the stored ones, or these if none
     /// was stored yet (the first server to start wins; all load the same).
     async fn ledger_keys(
@@ -90,6 +82,6 @@ pub trait LedgerStore: Send + Sync {
     /// Keeps a signed checkpoint unless one of that size exists.
     async fn ledger_put_checkpoint(&self, size: u64, note: &str, at: DateTime<Utc>) -> Result<()>;
     async fn ledger_latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>>;
-    /// Leaf indexes of the events of one subject, in sequence order.
-    async fn ledger_subject_leaves(&self, subject: &str) -> Result<Vec<(i64, u64)>>;
+    /// The leaf index of each of these events that the log holds.
+    async fn ledger_leaf_indexes(&self, seqs: &[i64]) -> Result<HashMap<i64, u64>>;
 }

@@ -14,7 +14,7 @@ macro_rules! impl_ledger_store {
             use sqlx::{QueryBuilder, Row};
 
             use crate::ledger::{
-                LeafRow, LedgerAccount, LedgerAppend, LedgerHead, LedgerStore, StoredCheckpoint,
+                LeafRow, LedgerAppend, LedgerHead, LedgerStore, StoredCheckpoint,
             };
             use crate::{Result, StoreError};
 
@@ -207,30 +207,6 @@ macro_rules! impl_ledger_store {
                     Ok(found)
                 }
 
-                async fn ledger_accounts(&self, ids: &[i64]) -> Result<HashMap<i64, LedgerAccount>> {
-                    let mut found = HashMap::with_capacity(ids.len());
-                    for chunk in ids.chunks(CHUNK) {
-                        let mut qb = QueryBuilder::<$db>::new(
-                            "SELECT id, role, employee_no FROM identity_accounts WHERE id IN (",
-                        );
-                        let mut sep = qb.separated(", ");
-                        for id in chunk {
-                            sep.push_bind(*id);
-                        }
-                        qb.push(")");
-                        for r in qb.build().fetch_all(&self.pool).await? {
-                            found.insert(
-                                r.try_get("id")?,
-                                LedgerAccount {
-                                    role: r.try_get("role")?,
-                                    employee_no: r.try_get("employee_no")?,
-                                },
-                            );
-                        }
-                    }
-                    Ok(found)
-                }
-
                 async fn ledger_keys(
                     &self,
                     signer: &str,
@@ -286,17 +262,22 @@ macro_rules! impl_ledger_store {
                     .transpose()
                 }
 
-                async fn ledger_subject_leaves(&self, subject: &str) -> Result<Vec<(i64, u64)>> {
-                    let rows = sqlx::query(
-                        "SELECT e.seq, l.idx FROM events e JOIN ledger_leaves l ON l.event_seq = e.seq \
-                         WHERE e.subject = $1 ORDER BY e.seq",
-                    )
-                    .bind(subject)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows.iter()
-                        .map(|r| Ok((r.try_get("seq")?, size(r.try_get("idx")?)?)))
-                        .collect()
+                async fn ledger_leaf_indexes(&self, seqs: &[i64]) -> Result<HashMap<i64, u64>> {
+                    let mut found = HashMap::with_capacity(seqs.len());
+                    for chunk in seqs.chunks(CHUNK) {
+                        let mut qb = QueryBuilder::<$db>::new(
+                            "SELECT event_seq, idx FROM ledger_leaves WHERE event_seq IN (",
+                        );
+                        let mut sep = qb.separated(", ");
+                        for seq in chunk {
+                            sep.push_bind(*seq);
+                        }
+                        qb.push(")");
+                        for r in qb.build().fetch_all(&self.pool).await? {
+                            found.insert(r.try_get("event_seq")?, size(r.try_get("idx")?)?);
+                        }
+                    }
+                    Ok(found)
                 }
             }
         }

@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use bianli_app::Actor;
 use bianli_app::cases::{ActionInput, CaseView, QueueEntry};
+use bianli_app::ledger::LeafLink;
 use bianli_domain::Invalid;
-use bianli_domain::cases::{CorrectionRequest, DeliveryMethod, Stage, StepKind};
+use bianli_domain::cases::{CorrectionRequest, DeliveryMethod, Entry, Stage, StepKind};
 use bianli_domain::identity::Role;
 
 use super::appointment::signed_in;
@@ -185,6 +186,13 @@ pub struct CasePage {
     pub actions: Vec<Offer>,
     pub materials: Vec<(usize, String)>,
     pub rating: super::rating::RatingBlock,
+}
+
+impl CasePage {
+    /// Each step with where the ledger records it.
+    fn timeline(&self) -> Vec<(&Entry, &LeafLink)> {
+        self.v.case.timeline.iter().zip(&self.v.ledger).collect()
+    }
 }
 
 /// The whole case, to its applicant and the staff handling it.

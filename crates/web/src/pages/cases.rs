@@ -10,6 +10,8 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::response::Response;
 use bianli_app::AppError;
 use bianli_app::cases::{CertificateView, PublicStatus};
+#[allow(unused_imports)] // named by the templates' `leaf` macro
+use bianli_app::ledger::LeafLink;
 use serde::Deserialize;
 
 use super::auth::Viewer;

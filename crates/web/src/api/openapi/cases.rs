@@ -6,6 +6,7 @@ use bianli_app::cases::{
     CaseView, CertificateView, ListedRating, ListedVerification, PublicStatus, QueueEntry,
     RatingInput, RatingQuery, Receipt, Swept,
 };
+use bianli_app::ledger::LeafLink;
 use bianli_app::store::cases::{
     CardRow, DepartmentRatings, ItemRatings, OpenVerification, RatingStats,
 };
@@ -20,8 +21,8 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema};
 
 use super::operation::{Op, queries};
 use super::schema::{
-    array, boolean, closed, date, date_time, every, integer, map, mirror, natural, nullable, open,
-    pattern, r, serialized, string, strings,
+    array, boolean, closed, date, date_time, every, integer, map, mirror, natural, nullable,
+    one_of, open, pattern, r, serialized, string, strings,
 };
 use crate::api::cases::{
     AnswerBody, Cards, CaseList, CodeQuery, Ratings, Steps, UploadQuery, Verifications,
@@ -284,6 +285,7 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 what: string(),
                 zh: string(),
                 note: nullable(string()),
+                ledger: r("LeafLink"),
             })),
         ),
         (
@@ -456,8 +458,10 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 step: nullable(integer()),
                 by: string(),
                 note: nullable(string()),
+                seq: nullable(integer()),
             })),
         ),
+        ("LeafLink", leaf_link()),
         (
             "CaseView",
             closed(mirror!(CaseView {
@@ -467,10 +471,62 @@ pub fn schemas() -> Vec<(&'static str, RefOr<Schema>)> {
                 days_left: nullable(integer()),
                 card: nullable(r("CardKind")),
                 verification_overdue: boolean(),
+                ledger: array(r("LeafLink")),
             }
             flatten { case: case() })),
         ),
     ]
+}
+
+/// Where the ledger records a timeline entry: one object per state.
+fn leaf_link() -> RefOr<Schema> {
+    // Names every variant and field: changing `LeafLink` fails to compile here.
+    let _ = |l: &LeafLink| match l {
+        LeafLink::Recorded {
+            seq: _,
+            index: _,
+            size: _,
+            entry: _,
+            proof: _,
+        }
+        | LeafLink::Pending { seq: _ }
+        | LeafLink::Unlinked => {}
+    };
+    let status = |s: &str| {
+        ObjectBuilder::new()
+            .property("status", strings([s]))
+            .required("status")
+    };
+    one_of([
+        closed(
+            status("recorded")
+                .description(Some(
+                    "In the log under the latest signed checkpoint (`size`): `entry` fetches the \
+                     leaf, `proof` its inclusion proof.",
+                ))
+                .property("seq", integer())
+                .required("seq")
+                .property("index", integer())
+                .required("index")
+                .property("size", integer())
+                .required("size")
+                .property("entry", string())
+                .required("entry")
+                .property("proof", string())
+                .required("proof"),
+        ),
+        closed(
+            status("pending")
+                .description(Some(
+                    "待入账: the event is saved; the log appends and signs it within seconds.",
+                ))
+                .property("seq", integer())
+                .required("seq"),
+        ),
+        closed(status("unlinked").description(Some(
+            "Saved before timeline entries kept their event: no link is known.",
+        ))),
+    ])
 }
 
 fn step_template() -> ObjectBuilder {
@@ -740,7 +796,7 @@ pub fn case_op() -> Op {
     .ok(
         StatusCode::OK,
         "PublicStatus with a code, CaseView without",
-        super::schema::one_of([r("PublicStatus"), r("CaseView")]),
+        one_of([r("PublicStatus"), r("CaseView")]),
     )
     .fails(&[
         StatusCode::NOT_FOUND,
