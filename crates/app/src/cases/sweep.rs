@@ -146,7 +146,9 @@ impl App {
                     serde_json::json!({ "due": v.due, "provisional": v.provisional }),
                 );
                 let change = CaseChange {
-                    case: &case,
+                    case: &mut case,
+                    // A recount adds no step to the timeline.
+                    logged: 0,
                     event,
                     cards: &[],
                     certificate: None,
