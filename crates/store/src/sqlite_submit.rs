@@ -4,10 +4,10 @@
 //! worker thread and back; at thousands of submissions a second those
 //! hand-offs, not the disk, were the limit. Here whoever submits while a
 //! batch is being written queues, and the next batch files everyone queued
-//! with three statements in all (serials, case rows, events) inside one
-//! member of the commit group, answered after its commit. A batch that
-//! fails is filed again one submission at a time, so only the submission
-//! at fault fails.
+//! with four statements in all (serials, actors' accounts, events, case
+//! rows) inside one member of the commit group, answered after its commit.
+//! A batch that fails is filed again one submission at a time, so only the
+//! submission at fault fails.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
