@@ -138,27 +138,18 @@ impl App {
                 if !v.recount(cal) {
                     continue;
                 }
-                let event = bianli_domain::event::NewEvent::new(
-                    "cases",
-                    "case.verification_recounted",
-                    format!("case:{}", case.number),
-                    "system:clock",
-                    serde_json::json!({ "due": v.due, "provisional": v.provisional }),
-                );
-                let change = CaseChange {
-                    case: &mut case,
-                    // A recount adds no step to the timeline.
-                    logged: 0,
-                    event,
-                    cards: &[],
-                    certificate: None,
-                    revoked: None,
-                };
-                match self
-                    .store
-                    .save_case(stored.id, stored.revision, change, at)
-                    .await
-                {
+                let payload = serde_json::json!({ "due": v.due, "provisional": v.provisional });
+                let saved = self
+                    .save_recounted(
+                        stored.id,
+                        stored.revision,
+                        &mut case,
+                        "case.verification_recounted",
+                        payload,
+                        at,
+                    )
+                    .await;
+                match saved {
                     Ok(_) => recounted += 1,
                     // Saved meanwhile by someone else: the next scan sees it.
                     Err(StoreError::Conflict { .. }) => {}
@@ -210,12 +201,29 @@ impl App {
             return Ok(false);
         }
         case.dues = dues;
+        let payload = serde_json::json!({ "dues": case.dues });
+        self.save_recounted(id, revision, case, "case.dues_recounted", payload, at)
+            .await?;
+        Ok(true)
+    }
+
+    /// Saves a case whose dates the clock counted again, with its
+    /// `system:clock` event of `kind`; a recount adds no timeline step.
+    async fn save_recounted(
+        &self,
+        id: i64,
+        revision: i64,
+        case: &mut Case,
+        kind: &'static str,
+        payload: serde_json::Value,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> std::result::Result<i64, StoreError> {
         let event = bianli_domain::event::NewEvent::new(
             "cases",
-            "case.dues_recounted",
+            kind,
             format!("case:{}", case.number),
             "system:clock",
-            serde_json::json!({ "dues": case.dues }),
+            payload,
         );
         let change = CaseChange {
             case,
@@ -225,8 +233,7 @@ impl App {
             certificate: None,
             revoked: None,
         };
-        self.store.save_case(id, revision, change, at).await?;
-        Ok(true)
+        self.store.save_case(id, revision, change, at).await
     }
 }
 
