@@ -6,7 +6,7 @@ use bianli_domain::catalog::{DayCount, ItemInput, ItemKind, TimeLimit};
 use bianli_domain::division::Level;
 
 use crate::prng::Rng;
-use crate::{aliases, materials};
+use crate::{aliases, forms, materials};
 
 const CSV: &str = include_str!("../../../data/common_items.csv");
 
@@ -127,6 +127,7 @@ pub(crate) fn input(row: &Row) -> ItemInput {
         post_links: post_links.iter().map(|s| s.to_string()).collect(),
         chain_group: chain_group.map(str::to_string),
         commitment_allowed: COMMITMENT.contains(&row.name),
+        form: forms::for_item(row.name),
         ..Default::default()
     }
 }

@@ -22,6 +22,7 @@ mod aliases;
 pub mod cases;
 mod departments;
 mod divisions;
+mod forms;
 mod generated;
 mod items;
 mod materials;

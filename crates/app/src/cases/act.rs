@@ -163,7 +163,7 @@ impl App {
         let logged = case.timeline.len() - before;
         let certificate = applied
             .approved
-            .then(|| Certificate::issue(&case, item.kind, today));
+            .then(|| Certificate::issue(&case, &item, today));
         if let Some(c) = &certificate {
             case.certificate = Some(c.number.clone());
         }

@@ -88,6 +88,11 @@ impl App {
             ("证书编号".to_string(), c.number.clone()),
             ("持证主体".to_string(), c.holder.clone()),
             ("证件号码".to_string(), c.holder_id.clone()),
+        ];
+        // What the item prints of the form (经营场所, 经营项目 …), as a
+        // paper licence lists it under the holder.
+        fields.extend(c.details.iter().map(|d| (d.label.clone(), d.value.clone())));
+        fields.extend([
             ("许可事项".to_string(), c.item_name.clone()),
             ("事项编码".to_string(), c.item_code.clone()),
             ("办件编号".to_string(), c.case_number.clone()),
@@ -102,7 +107,7 @@ impl App {
                     None => "长期有效".to_string(),
                 },
             ),
-        ];
+        ]);
         if let Some(r) = &c.revoked {
             fields.push(("状态".to_string(), format!("已撤销：{r}")));
         }

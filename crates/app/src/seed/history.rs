@@ -28,12 +28,14 @@ use crate::{Actor, App, AppError, Result};
 
 /// The items the year's cases are for, most asked-for first: what people
 /// queue for at a county hall.
-const POPULAR: [&str; 14] = [
+const POPULAR: [&str; 15] = [
     "食品经营许可",
     "个体工商户设立登记",
     "住房公积金提取",
     "内地居民结婚登记",
     "公共场所卫生许可",
+    // 最多跑零次: filed and decided online, never at a window.
+    "企业投资项目备案",
     "出生医学证明办理",
     "普通护照签发",
     "药品零售企业许可",
@@ -118,6 +120,8 @@ enum Next {
     Withdraw,
     Deliver,
     Rate,
+    /// The department answers a 差评's follow-up (整改).
+    Answer,
 }
 
 type Agenda = BTreeMap<(NaiveDate, u8), Vec<(usize, Next)>>;
@@ -541,6 +545,17 @@ impl Task {
                 .await?;
                 return Ok(None);
             }
+            Next::Answer => {
+                // 整改 is answered by the department's approver, who
+                // speaks for it.
+                app.answer_follow_up(
+                    approver,
+                    number,
+                    "已与申请人电话沟通，说明办理进度；窗口已改进进度告知方式",
+                )
+                .await?;
+                return Ok(None);
+            }
         };
         app.act_unviewed(who, number, action).await?;
         Ok(None)
@@ -568,11 +583,11 @@ async fn submit(
     } else {
         Vec::new()
     };
-    let form = [
-        ("phone".to_string(), "13800138000".to_string()),
-        ("address".to_string(), "湖南省长沙市".to_string()),
-    ]
-    .into();
+    let form = super::form::fill(
+        item,
+        usize::try_from(applicant.account_id).unwrap_or(0),
+        app.today(),
+    );
     let (who, on_behalf) = if online {
         (applicant, None)
     } else {
@@ -686,7 +701,12 @@ fn follow(
         Next::Deliver if online && play.script.rating.is_some() => {
             Some(((day + Days::new(1), 21), Next::Rate))
         }
-        Next::Deliver | Next::Refuse | Next::Withdraw | Next::Rate => None,
+        // A 差评 opens a follow-up due in 15 working days; departments
+        // answer most in time and some late, as their published figures say.
+        Next::Rate if play.script.rating.is_some_and(|(score, _)| score <= 2) => {
+            then(3 + 4 * w[1] + 3 * w[3], 10, Next::Answer)
+        }
+        Next::Deliver | Next::Refuse | Next::Withdraw | Next::Rate | Next::Answer => None,
     }
 }
 

@@ -17,7 +17,8 @@ use std::path::Path;
 
 use bianli_domain::Invalid;
 use bianli_domain::catalog::{
-    Adjustment, Channel, DayCount, DecreeInput, Item, ItemInput, ItemKind, Material, MaterialForm,
+    Adjustment, Channel, DayCount, DecreeInput, FieldKind, FormFieldInput, Item, ItemInput,
+    ItemKind, Material, MaterialForm,
 };
 use bianli_store::{Applied, ItemFilter};
 use chrono::NaiveDate;
@@ -60,7 +61,7 @@ const fn number_column(heading: &'static str, field: &'static str) -> Column {
 
 /// The columns, in the order export writes them. Import finds them by
 /// heading, in any order.
-pub const COLUMNS: [Column; 19] = [
+pub const COLUMNS: [Column; 20] = [
     text_column("事项编码", "code", 17.0),
     text_column("事项名称", "name", 30.0),
     text_column("俗称", "aliases", 20.0),
@@ -80,7 +81,12 @@ pub const COLUMNS: [Column; 19] = [
     text_column("后置事项", "post_links", 20.0),
     text_column("全链条", "chain_group", 14.0),
     text_column("告知承诺", "commitment_allowed", 10.0),
+    text_column("申请表", "form", 50.0),
 ];
+
+/// Columns a file may lack: lists kept before the column existed still
+/// import, as items without it.
+const OPTIONAL: [&str; 1] = ["form"];
 
 /// `COLUMNS` by name, so that reading a row says which column it means.
 #[derive(Clone, Copy)]
@@ -104,6 +110,7 @@ enum Col {
     PostLinks,
     ChainGroup,
     Commitment,
+    Form,
 }
 
 impl Col {
@@ -155,6 +162,13 @@ impl Column {
             "post_links" => "办结后接着办理的事项（先照后证），多个用“、”分隔。".into(),
             "chain_group" => "一起办理的事项共用的链条名称，如 开办餐饮店。".into(),
             "commitment_allowed" => "实行告知承诺制的填“是”，否则留空或填“否”；只适用于行政许可和行政确认事项。".into(),
+            "form" => {
+                let kinds: Vec<&str> = FieldKind::ALL.iter().map(|k| k.zh()).collect();
+                format!(
+                    "联系电话、联系地址、申请说明每份申请都有，不必列出。事项自己的字段每个写作 代码=名称|必填或选填|类型|选项1/选项2|印证，多个用“；”分隔；代码为小写英文字母开头的字母、数字、下划线（如 premises）；类型为 {}，省略时为必填、文本；单选、多选列出 2 至 30 个选项，数字的第四部分是计量单位；第五部分填“印证”的字段印在证照上（公开），否则留空。如 premises=经营场所|必填|文本||印证；business_type=主体业态|必填|单选|食品销售经营者/餐饮服务经营者|印证",
+                    kinds.join("、")
+                )
+            }
             _ => String::new(),
         }
     }
@@ -367,6 +381,13 @@ fn cells(item: &Item, department: &str) -> [Cell; COLUMNS.len()] {
         list(&item.post_links),
         Cell::text(item.chain_group.clone().unwrap_or_default()),
         Cell::text(if item.commitment_allowed { "是" } else { "" }.to_string()),
+        Cell::text(
+            item.form
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("；"),
+        ),
     ]
 }
 
@@ -416,6 +437,7 @@ fn locate(rows: &[RawRow]) -> std::result::Result<(usize, [usize; COLUMNS.len()]
             .map(|(k, _)| k)
             .collect();
         match found.as_slice() {
+            [] if OPTIONAL.contains(&column.field) => at[i] = usize::MAX,
             [] => missing.push(column.heading),
             [k] => at[i] = *k,
             _ => problems.push(
@@ -524,6 +546,13 @@ impl RowReader<'_> {
                 Err(reason) => self.bad(Col::Materials, reason),
             }
         }
+        let form = match FormFieldInput::from_lines(&self.text(Col::Form)) {
+            Ok(form) => form,
+            Err(reason) => {
+                self.bad(Col::Form, reason);
+                Vec::new()
+            }
+        };
         ItemInput {
             code: self.text(Col::Code),
             name: self.text(Col::Name),
@@ -544,6 +573,7 @@ impl RowReader<'_> {
             post_links: self.list(Col::PostLinks),
             chain_group: self.optional(Col::ChainGroup),
             commitment_allowed: self.yes_no(Col::Commitment),
+            form,
         }
     }
 
@@ -793,7 +823,46 @@ mod tests {
             "",
             "开办餐饮店",
             "是",
+            "premises=经营场所|必填|文本；business_type=主体业态|必填|单选|食品销售经营者/餐饮服务经营者",
         ]
+    }
+
+    #[test]
+    fn the_form_column_declares_the_items_fields_and_may_be_absent() {
+        let got = items(&[row(1, &headings()), row(2, &licence())], &departments())
+            .expect("read")
+            .expect("valid");
+        let form = &got[0].form;
+        assert_eq!(form.len(), 2);
+        assert_eq!(form[1].label, "主体业态");
+        assert_eq!(form[1].options, ["食品销售经营者", "餐饮服务经营者"]);
+        // A list kept before the column existed reads as items without it.
+        let mut heads = headings();
+        heads.pop();
+        let mut old = licence();
+        old.pop();
+        let got = items(&[row(1, &heads), row(2, &old)], &departments())
+            .expect("read")
+            .expect("valid");
+        assert!(got[0].form.is_empty());
+        // Bad fields are blamed in the column.
+        let mut bad = licence();
+        bad[19] = "经营场所|必填";
+        let mut worse = licence();
+        worse[0] = "430100-0100002";
+        worse[19] = "phone=电话|必填|电话；kind=业态|必填|单选|只有一项";
+        let errors = items(
+            &[row(1, &headings()), row(2, &bad), row(3, &worse)],
+            &departments(),
+        )
+        .expect("read")
+        .expect_err("bad");
+        let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(
+            at,
+            [(2, "申请表"), (3, "申请表"), (3, "申请表")],
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -850,7 +919,7 @@ mod tests {
     fn columns_are_found_by_heading_below_a_title_in_any_order() {
         let mut heads = headings();
         heads.reverse();
-        heads[5] = " 收费（分） ";
+        heads[6] = " 收费（分） ";
         heads.push("备注");
         let mut cells = licence();
         cells.reverse();

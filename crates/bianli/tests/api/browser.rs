@@ -282,6 +282,15 @@ async fn a_citizen_applies_online_and_verifies_the_licence() {
     wait_for(&c, Locator::Css("#f-phone")).await;
     fill(&c, "#f-phone", "13800138000").await;
     fill(&c, "#f-address", "长沙市芙蓉区五一大道1号").await;
+    // The licence's own form: where, what kind of business, what it sells.
+    fill(&c, "#f-form-premises", "长沙市芙蓉区五一大道1号一楼").await;
+    click(
+        &c,
+        "input[name='form.business_type'][value='餐饮服务经营者']",
+    )
+    .await;
+    click(&c, "input[name='form.scope'][value='热食类食品制售']").await;
+    click(&c, "input[name='form.scope'][value='自制饮品制售']").await;
     for i in 0..materials {
         // Several files go into one input as lines.
         let paths = if i == 0 {
@@ -363,6 +372,18 @@ async fn a_citizen_applies_online_and_verifies_the_licence() {
     save_screenshot(&c, "case.png").await;
     let (text, url) = crate::papers::read_pdf(&t, &licence).await;
     assert!(text.contains("食品经营许可证"), "{text}");
+    // It prints what the form marks for the licence, as the applicant wrote it.
+    for printed in [
+        "经营场所",
+        "五一大道1号一楼",
+        "餐饮服务经营者",
+        "热食类食品制售、自制饮品制售",
+    ] {
+        assert!(
+            text.contains(printed),
+            "the licence lacks {printed}: {text}"
+        );
+    }
     let cert = licence
         .strip_prefix("/certificates/")
         .and_then(|s| s.strip_suffix("/pdf"))
@@ -374,6 +395,7 @@ async fn a_citizen_applies_online_and_verifies_the_licence() {
     wait_for(&c, Locator::Css("strong.validity-valid")).await;
     let page = c.source().await.expect("page");
     assert!(page.contains("有效") && page.contains(cert), "{page}");
+    assert!(page.contains("热食类食品制售、自制饮品制售"), "{page}");
     save_screenshot(&c, "certificate.png").await;
     c.close().await.expect("close");
 }

@@ -174,6 +174,9 @@ async fn apply_on_the_wizard(db: Db) {
         "3 提交",
         "enctype=\"multipart/form-data\"",
         "for=\"f-phone\"",
+        "name=\"form.premises\"",
+        "name=\"form.business_type\" value=\"餐饮服务经营者\"",
+        "type=\"checkbox\" name=\"form.scope\"",
         "20 MB",
         "PDF、JPEG、PNG 或 OFD",
     ] {
@@ -261,6 +264,10 @@ async fn apply_on_the_wizard(db: Db) {
             .text("phone", phone.to_string())
             .text("address", "长沙市芙蓉区五一大道1号")
             .text("note", "");
+        // The item's own fields (经营场所, 主体业态, 经营项目) post under `form.`.
+        for (k, v) in crate::cases::own_fields(&item) {
+            form = form.text(format!("form.{k}"), v);
+        }
         for &i in &required[1..] {
             for v in input_values(&refused.html, &format!("keep{i}")) {
                 form = form.text(format!("keep{i}"), v);
@@ -507,8 +514,11 @@ async fn rate_on_the_case_pages(db: Db) {
 }
 both_dbs!(rate_on_the_case_pages, rate_on_the_case_pages);
 
-async fn hotline(clerk: &Pages<'_>, pairs: Vec<(&'static str, String)>) -> Page {
-    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+async fn hotline(clerk: &Pages<'_>, pairs: Vec<(String, String)>) -> Page {
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     clerk.post("/cases/hotline", &pairs).await
 }
 
@@ -564,8 +574,15 @@ async fn file_for_a_hotline_caller(db: Db) {
     let once = input_values(&form.html, "once")
         .pop()
         .expect("the form's one-time token");
+    // The item's own fields, as the form shows them once loaded.
+    let own: Vec<(String, String)> = crate::cases::own_fields(
+        &t.get_json(&format!("/api/v1/catalog/items/{code}")).await["item"],
+    )
+    .into_iter()
+    .map(|(k, v)| (format!("form.{k}"), v))
+    .collect();
     let caller = |id: &'static str, division: &'static str, item: String| {
-        vec![
+        [
             ("csrf", csrf.clone()),
             ("kind", "citizen".to_string()),
             ("name", "王五".to_string()),
@@ -577,7 +594,21 @@ async fn file_for_a_hotline_caller(db: Db) {
             ("note", "来电申请".to_string()),
             ("once", once.clone()),
         ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain(own.clone())
+        .collect::<Vec<_>>()
     };
+    // 载入申请表: the item's own fields are shown, nothing is filed.
+    let mut pairs = caller("11010519491231002X", "430100", basic.clone());
+    pairs.push(("load".into(), "1".into()));
+    let loaded = hotline(&clerk, pairs).await;
+    assert_eq!(loaded.status, StatusCode::OK, "{}", loaded.html);
+    assert!(loaded.html.contains("申请表（"), "{}", loaded.html);
+    for (name, _) in &own {
+        assert!(loaded.html.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    assert_eq!(t.event_count().await, events, "loading files nothing");
     // A wrong check digit: beside the ID field, the form as typed, nothing filed.
     let bad = hotline(
         &clerk,

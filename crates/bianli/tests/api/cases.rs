@@ -75,7 +75,7 @@ pub(crate) async fn apply_online(t: &TestApp, token: &str, item: &Value) -> Valu
         .post(
             "/api/v1/cases",
             Some(token),
-            &json!({"item": item["code"], "channel": "web", "form": form(), "materials": files}),
+            &json!({"item": item["code"], "channel": "web", "form": form_for(item), "materials": files}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -86,15 +86,50 @@ fn form() -> Value {
     json!({"phone": "13800138000", "address": "长沙市芙蓉区五一大道1号"})
 }
 
+/// A valid value for each required field of the item's own form (its
+/// `form` as the catalog API answers it).
+pub(crate) fn own_fields(item: &Value) -> Vec<(String, String)> {
+    item["form"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["required"] == true)
+        .map(|f| {
+            let key = f["key"].as_str().expect("a field's key").to_string();
+            let value = match f["kind"].as_str() {
+                Some("choice" | "multi_choice") => {
+                    f["options"][0].as_str().expect("an option").to_string()
+                }
+                Some("date") => "2026-12-01".to_string(),
+                Some("number") => "120".to_string(),
+                Some("phone") => "0731-88888888".to_string(),
+                _ => "长沙市芙蓉区五一大道1号".to_string(),
+            };
+            (key, value)
+        })
+        .collect()
+}
+
+/// The contact fields and the item's own required ones, filled in.
+pub(crate) fn form_for(item: &Value) -> Value {
+    let mut form = form();
+    for (k, v) in own_fields(item) {
+        form[k] = Value::String(v);
+    }
+    form
+}
+
 /// The window files a citizen's application at the hall (paper, no
 /// uploads); the new case's number.
 pub(crate) async fn file_at_hall(t: &TestApp, clerk: &str, item: &Value, name: &str) -> String {
+    let code = item.as_str().expect("an item code");
+    let fields = &t.get_json(&format!("/api/v1/catalog/items/{code}")).await["item"];
     let r = t
         .post(
             "/api/v1/cases",
             Some(clerk),
             &json!({
-                "item": item, "channel": "hall", "form": form(),
+                "item": item, "channel": "hall", "form": form_for(fields),
                 "applicant": {"kind": "citizen", "name": name, "id_number": "11010519491231002X"},
             }),
         )
@@ -388,7 +423,7 @@ async fn illegal_steps_are_refused_and_change_nothing(db: Db) {
         t.post(
             "/api/v1/cases",
             Some(&citizen),
-            &json!({"item": item["code"], "channel": "hall", "form": form()}),
+            &json!({"item": item["code"], "channel": "hall", "form": form_for(&item)}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -412,7 +447,7 @@ async fn illegal_steps_are_refused_and_change_nothing(db: Db) {
         t.post(
             "/api/v1/cases",
             Some(&citizen),
-            &json!({"item": item["code"], "channel": "web", "form": form(),
+            &json!({"item": item["code"], "channel": "web", "form": form_for(&item),
                     "materials": [{"material": 0, "files": [{"blob": "ab".repeat(32), "name": "x.pdf", "size": 1, "media_type": "application/pdf"}]}]}),
         )
         .await,
@@ -681,6 +716,20 @@ pub(crate) async fn page_session(t: &TestApp, user: &str) -> (reqwest::Client, S
     let token = cookie.split_once('=').expect("name=token").1.to_string();
     let csrf = bianli_app::identity::csrf_token(&token);
     (client, cookie, csrf)
+}
+
+/// A page as `user` sees it, signed in on the pages.
+pub(crate) async fn page_as(t: &TestApp, user: &str, path: &str) -> String {
+    let (browser, cookie, _) = page_session(t, user).await;
+    browser
+        .get(format!("{}{path}", t.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html")
 }
 
 async fn the_window_works_its_queue_on_the_pages(db: Db) {

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act, act_ok, apply_online, at, file_at_hall, food_licence, page_session};
+use crate::cases::{act, act_ok, apply_online, at, file_at_hall, food_licence};
 use crate::conformance::{Call, Document};
 use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
 
@@ -303,16 +303,7 @@ async fn supervisors_see_open_verifications(db: Db) {
     let supervisor = t.login("supervisor").await;
     let late = list(supervisor.clone()).await;
     assert_eq!(late["verifications"][0]["overdue"], true, "{late}");
-    let (client, cookie, _) = page_session(&t, "supervisor").await;
-    let page = client
-        .get(format!("{}/oversight/cards", t.url))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = crate::cases::page_as(&t, "supervisor", "/oversight/cards").await;
     assert!(page.contains("告知承诺待核查"), "{page}");
     assert!(page.contains(&number) && page.contains("已逾期"), "{page}");
 

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act_ok, apply_online, at, food_licence, page_session};
+use crate::cases::{act_ok, apply_online, at, food_licence};
 use crate::conformance::{Call, Document};
 use crate::helpers::{Db, TestApp, spawn_app, spawn_app_unfollowed};
 use crate::ledger::{
@@ -200,16 +200,7 @@ async fn timeline_steps_link_to_their_leaves(db: Db) {
         .await
         .expect("json");
     assert_eq!(case["ledger"].as_array().expect("ledger"), &links(&s));
-    let (browser, cookie, _) = page_session(&t, "enterprise").await;
-    let page = browser
-        .get(format!("{}/cases/{number}", t.url))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = crate::cases::page_as(&t, "enterprise", &format!("/cases/{number}")).await;
     let page = unescape(&page);
     for link in links(&s) {
         let href = format!("href=\"{}\"", link["entry"].as_str().expect("entry"));

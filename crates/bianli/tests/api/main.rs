@@ -11,6 +11,7 @@ mod catalog;
 mod commitment;
 mod conformance;
 mod decrees;
+mod forms;
 mod helpers;
 mod history;
 mod idempotency;

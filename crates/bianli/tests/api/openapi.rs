@@ -555,7 +555,7 @@ async fn case_answers_match_the_schemas(db: Db) {
             clerk,
             Some(&json!({
                 "item": code, "channel": "hall",
-                "form": {"phone": "0731-88888888", "address": "长沙市岳麓区"},
+                "form": crate::cases::form_for(&t.get_json(&format!("/api/v1/catalog/items/{code}")).await["item"]),
                 "applicant": {"kind": "citizen", "name": "张三", "id_number": "11010519491231002X"},
                 "materials": [{"material": 0, "files": [file]}],
             })),

@@ -247,12 +247,13 @@ async fn an_xlsx_typed_by_hand_is_read_by_its_headings(db: Db) {
         r.reverse();
         r.push(Data::String(if i == 0 { "备注" } else { "" }.into()));
         if i > 0 {
-            r[18 - 5] = Data::Float(430102.0);
-            r[18 - 10] = Data::Float(1.0);
+            // Reversed: column k sits at 19 - k (20 columns).
+            r[19 - 5] = Data::Float(430102.0);
+            r[19 - 10] = Data::Float(1.0);
         }
         typed.push(r);
     }
-    typed[2][18 - 13] = Data::String("收费（分）".into());
+    typed[2][19 - 13] = Data::String("收费（分）".into());
     let outcome = t
         .app
         .import(

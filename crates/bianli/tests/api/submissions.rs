@@ -94,6 +94,9 @@ async fn many_at_once(db: Db) {
         .expect("the item")
         .pop()
         .expect("in force");
+    // The item's own required fields, as the API helpers fill them.
+    let own =
+        crate::cases::own_fields(&serde_json::to_value(&version.item).expect("the item as JSON"));
     let submission = |day: u32, i: usize| {
         let d = NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
         bianli_domain::cases::NewCase::check(
@@ -110,7 +113,10 @@ async fn many_at_once(db: Db) {
             BTreeMap::from([
                 ("phone".to_string(), "13800138000".to_string()),
                 ("address".to_string(), "长沙市芙蓉区五一大道1号".to_string()),
-            ]),
+            ])
+            .into_iter()
+            .chain(own.clone())
+            .collect(),
             Vec::new(),
             d,
             t.app.now(),

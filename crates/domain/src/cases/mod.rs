@@ -21,13 +21,13 @@ pub use case::{
     DeliveryMethod, Dues, Entry, Extension, FileRef, Limits, Outcome, Stage, StepState, Submitted,
     Suspension, SuspensionKind, Vote,
 };
-pub use certificate::{Certificate, Validity};
+pub use certificate::{Certificate, Detail, Validity};
 pub use clock::CardKind;
 pub use commitment::{VERIFICATION_DAYS, Verification, VerificationResult};
 pub use error::CaseError;
 pub use number::{CaseNumber, VerificationCode};
 pub use rating::{COMMENT_MAX_CHARS, FOLLOW_UP_WORKDAYS, FollowUp, Rating, Score};
-pub use submit::{FORM_FIELDS, NewCase, files_expected};
+pub use submit::{NewCase, files_expected};
 pub use transition::{
     Action, Applied, CorrectionRequest, Ctx, DeferredPromise, Who, default_remedy,
 };

@@ -9,16 +9,7 @@ use super::error::CaseError;
 use super::number::{CaseNumber, VerificationCode};
 use super::workflow::Workflow;
 use crate::Invalid;
-use crate::catalog::{Channel, Item};
-
-/// The application form every item asks for. Items carry no form of their
-/// own yet, so these are what a window needs to reach the applicant and
-/// what a licence prints.
-pub const FORM_FIELDS: [(&str, &str, bool); 3] = [
-    ("phone", "联系电话", true),
-    ("address", "联系地址", true),
-    ("note", "申请说明", false),
-];
+use crate::catalog::{Channel, FormField, Item};
 
 /// A checked application, waiting for its number.
 #[derive(Debug, Clone)]
@@ -70,7 +61,7 @@ impl NewCase {
                 ),
             );
         }
-        check_form(&form, &mut inv);
+        let form = check_form(&item.form_fields(), form, &mut inv);
         let mut seen = vec![false; item.materials.len()];
         for (i, m) in materials.iter().enumerate() {
             match seen.get_mut(m.material) {
@@ -208,42 +199,45 @@ impl NewCase {
     }
 }
 
-fn check_form(form: &BTreeMap<String, String>, inv: &mut Invalid) {
+/// The form as the case keeps it: each value read by its field, empty
+/// optional fields left out. Every problem is reported, each under
+/// `form.<key>`.
+fn check_form(
+    fields: &[FormField],
+    form: BTreeMap<String, String>,
+    inv: &mut Invalid,
+) -> BTreeMap<String, String> {
     for key in form.keys() {
-        if !FORM_FIELDS.iter().any(|(k, _, _)| k == key) {
+        if !fields.iter().any(|f| f.key.as_str() == key) {
+            let known: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}（{}）", f.key, f.label))
+                .collect();
             inv.push(
                 format!("form.{key}"),
-                "表单没有这一项，可填写的是phone（联系电话）、address（地址）、note（备注）",
+                format!("表单没有这一项，可填写的是：{}", known.join("、")),
             );
         }
     }
-    for (key, zh, required) in FORM_FIELDS {
-        let value = form.get(key).map(|v| v.trim()).unwrap_or_default();
-        let field = format!("form.{key}");
+    let mut kept = BTreeMap::new();
+    for f in fields {
+        let value = form
+            .get(f.key.as_str())
+            .map(|v| v.trim())
+            .unwrap_or_default();
+        let field = format!("form.{}", f.key);
         if value.is_empty() {
-            if required {
-                inv.push(field, format!("请填写{zh}"));
+            if f.required {
+                inv.push(field, format!("请填写{}", f.label));
             }
             continue;
         }
-        match key {
-            "phone" if !is_phone(value) => inv.push(
-                field,
-                "请填写手机号码（以1开头的11位数字）或固定电话（如0731-88888888）",
-            ),
-            "address" if value.chars().count() > 100 => inv.push(field, "最多100个字"),
-            "note" if value.chars().count() > 500 => inv.push(field, "最多500个字"),
-            _ => {}
+        match f.read(value) {
+            Ok(v) => {
+                kept.insert(f.key.to_string(), v);
+            }
+            Err(reason) => inv.push(field, reason),
         }
     }
-}
-
-fn is_phone(s: &str) -> bool {
-    let digits: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let mobile = digits.len() == 11 && digits.starts_with('1');
-    let landline = (10..=12).contains(&digits.len()) && digits.starts_with('0');
-    mobile || landline
+    kept
 }

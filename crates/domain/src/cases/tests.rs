@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 
 use super::clock::tests_support::{calendar, day};
 use super::*;
@@ -759,6 +759,21 @@ fn assignment_keeps_others_off_the_step() {
     .unwrap();
 }
 
+/// Filed at the hall, where the paper comes to the window (no files yet).
+fn at_hall(item: &Item, form: BTreeMap<String, String>) -> Result<NewCase, CaseError> {
+    NewCase::check(
+        item,
+        Workflow::standard(),
+        applicant(),
+        Channel::Hall,
+        "account:1".into(),
+        form,
+        vec![],
+        day("2024-11-04"),
+        Utc::now(),
+    )
+}
+
 #[test]
 fn submissions_are_checked_field_by_field() {
     let item = food_licence();
@@ -797,20 +812,7 @@ fn submissions_are_checked_field_by_field() {
         ]
     );
     // At the hall the paper comes to the window: no files needed yet.
-    assert!(
-        NewCase::check(
-            &item,
-            Workflow::standard(),
-            applicant(),
-            Channel::Hall,
-            "account:1".into(),
-            self::form(),
-            vec![],
-            NaiveDate::from_ymd_opt(2024, 11, 4).unwrap(),
-            Utc::now(),
-        )
-        .is_ok()
-    );
+    assert!(at_hall(&item, self::form()).is_ok());
 }
 
 fn on_commitment() -> Action {
@@ -1019,4 +1021,58 @@ fn record_marks_what_one_save_logged_and_nothing_before() {
     }))
     .unwrap();
     assert_eq!(old.seq, None);
+}
+
+#[test]
+fn an_items_own_fields_are_asked_read_and_kept() {
+    use crate::catalog::FormFieldInput;
+    let mut item = food_licence();
+    item.form = FormFieldInput::from_lines(
+        "premises=经营场所|必填|文本；\
+         business_type=主体业态|必填|单选|食品销售经营者/餐饮服务经营者；\
+         scope=经营项目|必填|多选|预包装食品销售/热食类食品制售；\
+         area=经营面积|选填|数字|平方米",
+    )
+    .unwrap()
+    .into_iter()
+    .map(|f| f.parse().unwrap())
+    .collect();
+    item.check().unwrap();
+    let check = |form: BTreeMap<String, String>| at_hall(&item, form);
+    // Left out: every required field of the item is named.
+    let Err(CaseError::Invalid(e)) = check(form()) else {
+        panic!("an application without the item's fields was filed")
+    };
+    let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["form.premises", "form.business_type", "form.scope"]
+    );
+    // Filled badly: each value is named with why.
+    let mut bad = form();
+    bad.insert("premises".into(), "芙蓉区五一大道1号".into());
+    bad.insert("business_type".into(), "小吃店".into());
+    bad.insert("scope".into(), "热食类食品制售、烟草".into());
+    bad.insert("area".into(), "一百".into());
+    let Err(CaseError::Invalid(e)) = check(bad.clone()) else {
+        panic!("bad values were filed")
+    };
+    let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["form.business_type", "form.scope", "form.area"]);
+    // Filled well: kept as read (choices in the options' order).
+    bad.insert("business_type".into(), "餐饮服务经营者".into());
+    bad.insert("scope".into(), "热食类食品制售、预包装食品销售".into());
+    bad.insert("area".into(), "120.50".into());
+    let case = check(bad).unwrap().into_case(
+        CaseNumber::new(
+            &DivisionCode::parse("430100").unwrap(),
+            day("2024-11-04"),
+            1,
+        )
+        .unwrap(),
+        VerificationCode::parse("ABCDEFGH").unwrap(),
+    );
+    assert_eq!(case.form["scope"], "预包装食品销售、热食类食品制售");
+    assert_eq!(case.form["area"], "120.50");
+    assert_eq!(case.form["premises"], "芙蓉区五一大道1号");
 }

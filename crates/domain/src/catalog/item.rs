@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::form::{FormField, FormFieldInput, check_fields};
 use super::{ItemCode, ItemKind};
 use crate::division::{DivisionCode, Level};
 use crate::{FieldError, Invalid};
@@ -237,6 +238,10 @@ pub struct Item {
     /// verifies afterwards (国办发〔2020〕42号).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub commitment_allowed: bool,
+    /// 申请表: the fields this item asks besides the common contact
+    /// fields ([`FormField::common`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<FormField>,
 }
 
 impl Item {
@@ -389,7 +394,16 @@ impl Item {
                 ),
             );
         }
+        check_fields(&self.form, &mut inv);
         inv.into_result(|| ())
+    }
+
+    /// Every field an application for this item fills in: the common
+    /// contact fields, then the item's own.
+    pub fn form_fields(&self) -> Vec<FormField> {
+        let mut all = FormField::common().to_vec();
+        all.extend(self.form.iter().cloned());
+        all
     }
 }
 
@@ -419,6 +433,8 @@ pub struct ItemInput {
     pub chain_group: Option<String>,
     /// 告知承诺: see [`Item::commitment_allowed`].
     pub commitment_allowed: bool,
+    /// 申请表: see [`Item::form`].
+    pub form: Vec<FormFieldInput>,
 }
 
 impl ItemInput {
@@ -490,6 +506,12 @@ impl ItemInput {
             .iter()
             .filter_map(|c| LegalBasis::from_citation(c))
             .collect();
+        let form: Vec<FormField> = self
+            .form
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, f)| inv.take(&format!("form[{i}]"), f.parse()))
+            .collect();
         let (Some(code), Some(kind), Some(division), Some(promised_days), Some(visits)) =
             (code, kind, division, promised_days, visits)
         else {
@@ -519,6 +541,7 @@ impl ItemInput {
             post_links: trimmed(self.post_links),
             chain_group: self.chain_group.filter(|c| !c.trim().is_empty()),
             commitment_allowed: self.commitment_allowed,
+            form,
         };
         item.check()?;
         Ok(item)
@@ -553,6 +576,7 @@ impl From<&Item> for ItemInput {
             post_links: i.post_links.clone(),
             chain_group: i.chain_group.clone(),
             commitment_allowed: i.commitment_allowed,
+            form: i.form.iter().map(FormFieldInput::from).collect(),
         }
     }
 }

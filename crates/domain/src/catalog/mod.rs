@@ -6,6 +6,7 @@ mod apply;
 mod code;
 mod decree;
 mod department;
+mod form;
 mod item;
 mod kind;
 
@@ -15,6 +16,7 @@ pub use decree::{
     Adjustment, AdjustmentKind, Decree, DecreeInput, DecreeNumber, DecreeStatus, NewDecree,
 };
 pub use department::Department;
+pub use form::{CHOICE_SEP, FieldKey, FieldKind, FormField, FormFieldInput};
 pub use item::{
     Channel, DayCount, Fee, Item, ItemInput, LegalBasis, Material, MaterialForm, TimeLimit,
 };

@@ -23,6 +23,7 @@ use serde::Deserialize;
 
 use super::appointment::signed_in;
 use super::auth::{Viewer, see_other};
+use super::case_form::{self, FieldView};
 use super::error_page::PageError;
 use super::field_errors::{ErrorLink, FieldErrors};
 use super::form::{FormData, query};
@@ -30,31 +31,9 @@ use super::layout::{Chrome, Section, encode, promised, render};
 use super::multipart::{Posted, read_multipart};
 use crate::{ApiError, AppState};
 
-/// The case form's fields (the domain's `FORM_FIELDS`), as the page lays them out.
-const FIELDS: [(&str, &str, bool, &str); 3] = [
-    (
-        "phone",
-        "联系电话",
-        true,
-        "手机号（11 位）或固定电话，如 0731-88888888",
-    ),
-    ("address", "联系地址", true, "最多 100 个字"),
-    ("note", "申请说明", false, "选填，最多 500 个字"),
-];
-
 /// What the file inputs take, for the browser's picker.
 const ACCEPT: &str =
     ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png,application/ofd";
-
-pub struct FieldView {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub hint: &'static str,
-    pub required: bool,
-    pub multiline: bool,
-    pub value: String,
-    pub errors: Vec<String>,
-}
 
 pub struct KeptFile {
     /// `blob:name`, posted back as it was.
@@ -105,42 +84,9 @@ struct Filled {
     errors: FieldErrors,
 }
 
-fn field_label(field: &str) -> &'static str {
-    let key = field.strip_prefix("form.").unwrap_or(field);
-    FIELDS
-        .iter()
-        .find(|(k, ..)| *k == key)
-        .map(|(_, label, ..)| *label)
-        .unwrap_or_else(|| super::error_page::label_of(field))
-}
-
 fn page(viewer: &Viewer, item: &Item, filled: Filled) -> Result<ApplyPage, PageError> {
     let errors = &filled.errors;
-    let value = |k: &str| {
-        filled
-            .values
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let fields = FIELDS
-        .iter()
-        .map(|&(key, label, required, hint)| FieldView {
-            key,
-            label,
-            hint,
-            required,
-            multiline: key == "note",
-            value: value(key),
-            errors: errors
-                .0
-                .iter()
-                .filter(|(f, _)| f.strip_prefix("form.") == Some(key))
-                .map(|(_, r)| r.clone())
-                .collect(),
-        })
-        .collect();
+    let fields = case_form::views(&item.form_fields(), &filled.values, errors);
     let materials = item
         .materials
         .iter()
@@ -172,8 +118,9 @@ fn page(viewer: &Viewer, item: &Item, filled: Filled) -> Result<ApplyPage, PageE
         .0
         .iter()
         .map(|(f, r)| {
-            let href = if let Some(key) = f.strip_prefix("form.") {
-                format!("#f-{key}")
+            let field = case_form::anchor_and_label(Some(item), f);
+            let href = if let Some((anchor, _)) = &field {
+                format!("#f-{anchor}")
             } else if let Some(rest) = f.strip_prefix("materials[") {
                 let i: String = rest.chars().take_while(char::is_ascii_digit).collect();
                 format!("#m{i}")
@@ -182,7 +129,10 @@ fn page(viewer: &Viewer, item: &Item, filled: Filled) -> Result<ApplyPage, PageE
             };
             ErrorLink {
                 href,
-                label: field_label(f),
+                label: field.map_or_else(
+                    || super::error_page::label_of(f).into(),
+                    |(_, label)| label.into(),
+                ),
                 field: f.clone(),
                 reason: r.clone(),
             }
@@ -319,12 +269,7 @@ pub async fn submit(
     let n = item.materials.len();
 
     let mut filled = Filled {
-        values: fields
-            .0
-            .iter()
-            .filter(|(k, _)| FIELDS.iter().any(|(key, ..)| key == k))
-            .cloned()
-            .collect(),
+        values: case_form::posted(&item.form_fields(), &fields),
         kept: vec![Vec::new(); n],
         errors: FieldErrors::default(),
     };
@@ -377,12 +322,7 @@ pub async fn submit(
         item: item.code.to_string(),
         channel: Channel::Web.as_str().to_string(),
         applicant: None,
-        form: filled
-            .values
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .cloned()
-            .collect(),
+        form: filled.values.iter().cloned().collect(),
         materials: list
             .iter()
             .map(|&i| MaterialInput {

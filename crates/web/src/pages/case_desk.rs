@@ -185,6 +185,8 @@ pub struct CasePage {
     pub card: Option<&'static str>,
     pub actions: Vec<Offer>,
     pub materials: Vec<(usize, String)>,
+    /// 申请表 as filed: label and value.
+    pub form: Vec<(String, String)>,
     pub rating: super::rating::RatingBlock,
 }
 
@@ -212,6 +214,15 @@ pub async fn show(s: &AppState, viewer: &Viewer, number: &str) -> Result<Respons
         .await
         .map_err(|e| viewer.fail(e))?;
     let rating = super::rating::block(&rating, viewer, number, None, &viewer.here);
+    // The labels come from the item as it is now; an item that can no
+    // longer be read still shows the values, under their keys.
+    let item = s
+        .app
+        .item(&v.case.item.to_string())
+        .await
+        .ok()
+        .map(|d| d.current.item);
+    let form = super::case_form::filled(item.as_ref(), &v.case.form);
     let materials = v
         .case
         .materials
@@ -229,6 +240,7 @@ pub async fn show(s: &AppState, viewer: &Viewer, number: &str) -> Result<Respons
         card: v.card.map(|c| c.zh()),
         actions: offers(&v, &actor),
         materials,
+        form,
         rating,
         v,
     })

@@ -1,6 +1,8 @@
 //! Field errors placed next to the inputs they concern, and a summary at the
 //! top linking to each.
 
+use std::borrow::Cow;
+
 use bianli_app::AppError;
 use bianli_domain::Invalid;
 
@@ -8,7 +10,7 @@ use super::error_page::label_of;
 
 pub struct ErrorLink {
     pub href: String,
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     pub field: String,
     pub reason: String,
 }
@@ -76,7 +78,7 @@ impl FieldErrors {
                     href: anchor(head, index)
                         .map(|a| format!("#{a}"))
                         .unwrap_or_default(),
-                    label: label_of(f),
+                    label: label_of(f).into(),
                     field: f.clone(),
                     reason: r.clone(),
                 }

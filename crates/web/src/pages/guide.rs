@@ -27,6 +27,17 @@ pub struct MaterialRow {
     pub may_defer: bool,
 }
 
+/// A field of the item's application form (申请表).
+pub struct FormRow {
+    pub label: String,
+    pub kind: &'static str,
+    pub required: &'static str,
+    /// The options of a choice, or a number's unit.
+    pub detail: String,
+    /// 印证: the licence prints it.
+    pub printed: bool,
+}
+
 pub struct HistoryRow {
     pub version: i64,
     pub valid_from: String,
@@ -52,6 +63,7 @@ pub struct GuidePage {
     pub visits: String,
     pub channels: String,
     pub materials: Vec<MaterialRow>,
+    pub form: Vec<FormRow>,
     pub fee: String,
     pub fee_basis: Option<String>,
     pub legal_basis: Vec<String>,
@@ -168,6 +180,20 @@ pub fn guide_page(
                 required: if m.required { "必要" } else { "非必要" },
                 form: m.form.zh(),
                 may_defer: m.may_defer,
+            })
+            .collect(),
+        form: i
+            .form_fields()
+            .iter()
+            .map(|f| FormRow {
+                label: f.label.clone(),
+                kind: f.kind.zh(),
+                required: if f.required { "必填" } else { "选填" },
+                detail: match &f.unit {
+                    Some(u) => format!("单位：{u}"),
+                    None => f.options.join("、"),
+                },
+                printed: f.printed,
             })
             .collect(),
         fee: i.fee.zh(),

@@ -11,11 +11,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bianli_app::cases::{ApplicantInput, Application, Filed};
 use bianli_app::{Actor, AppError};
-use bianli_domain::catalog::Channel;
+use bianli_domain::catalog::{Channel, FormField, Item};
 use bianli_domain::identity::Role;
 
 use super::appointment::signed_in;
 use super::auth::{Viewer, see_other};
+use super::case_form::{self, FieldView};
 use super::error_page::PageError;
 use super::field_errors::{ErrorLink, FieldErrors};
 use super::form::FormData;
@@ -80,6 +81,9 @@ pub struct HotlinePage {
     pub inputs: Vec<Input>,
     pub divisions: Vec<DivisionOption>,
     pub division_errors: Vec<String>,
+    /// The item's own fields (申请表), once the item is known.
+    pub item_name: String,
+    pub fields: Vec<FieldView>,
     pub summary: Vec<ErrorLink>,
 }
 
@@ -92,6 +96,8 @@ fn input_of(field: &str) -> &'static str {
         f if f.starts_with("form.phone") => "phone",
         f if f.starts_with("form.address") => "address",
         f if f.starts_with("form.note") => "note",
+        // The item's own fields show their errors beside themselves.
+        f if f.starts_with("form.") => "form",
         "division" => "division",
         _ => "item",
     }
@@ -112,6 +118,7 @@ async fn page(
     actor: &Actor,
     form: &FormData,
     errors: &FieldErrors,
+    item: Option<&Item>,
 ) -> Result<HotlinePage, PageError> {
     let of = |key: &str| -> Vec<String> {
         errors
@@ -158,18 +165,29 @@ async fn page(
             .collect(),
         divisions,
         division_errors: of("division"),
+        item_name: item.map(|i| i.name.clone()).unwrap_or_default(),
+        fields: item
+            .map(|i| case_form::views(&i.form, &case_form::posted(&i.form, form), errors))
+            .unwrap_or_default(),
         summary: errors
             .0
             .iter()
             .map(|(f, r)| {
                 let key = input_of(f);
+                let (href, label) = match case_form::anchor_and_label(item, f) {
+                    Some((anchor, label)) if key == "form" => (anchor, label.into()),
+                    _ => (
+                        key.to_string(),
+                        INPUTS
+                            .iter()
+                            .find(|(k, ..)| *k == key)
+                            .map_or("申请人类型", |(_, l, ..)| *l)
+                            .into(),
+                    ),
+                };
                 ErrorLink {
-                    href: format!("#f-{key}"),
-                    label: INPUTS
-                        .iter()
-                        .find(|(k, ..)| *k == key)
-                        .map(|(_, l, ..)| *l)
-                        .unwrap_or("申请人类型"),
+                    href: format!("#f-{href}"),
+                    label,
                     field: f.clone(),
                     reason: r.clone(),
                 }
@@ -186,7 +204,7 @@ pub async fn form(State(s): State<AppState>, viewer: Viewer) -> Result<Response,
     };
     clerk_only(&viewer, &actor)?;
     let empty = FormData::default();
-    let p = page(&s, &viewer, &actor, &empty, &FieldErrors::default()).await?;
+    let p = page(&s, &viewer, &actor, &empty, &FieldErrors::default(), None).await?;
     render(StatusCode::OK, &p)
 }
 
@@ -219,10 +237,29 @@ pub async fn file(
     let code = match item_code(form.get("division"), form.get("item")) {
         Ok(c) => c,
         Err(e) => {
-            let p = page(&s, &viewer, &actor, &form, &FieldErrors(vec![e])).await?;
+            let p = page(&s, &viewer, &actor, &form, &FieldErrors(vec![e]), None).await?;
             return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
         }
     };
+    // The item's own fields are asked once it is known; an unknown code is
+    // left for the submit use case to name.
+    let item = s.app.item(&code).await.ok().map(|d| d.current.item);
+    if form.has("load") {
+        let errors = match &item {
+            Some(_) => FieldErrors::default(),
+            None => FieldErrors(vec![(
+                "item".into(),
+                format!("没有找到事项 {code}，请核对事项编码和行政区划"),
+            )]),
+        };
+        let status = if item.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let p = page(&s, &viewer, &actor, &form, &errors, item.as_ref()).await?;
+        return render(status, &p);
+    }
     let kind = form.get("kind").to_string();
     let id = form.get("id").trim().to_string();
     let application = Application {
@@ -234,11 +271,15 @@ pub async fn file(
             uscc: (kind == "enterprise").then(|| id.clone()),
             kind,
         }),
-        form: ["phone", "address", "note"]
-            .into_iter()
-            .map(|k| (k.to_string(), form.get(k).trim().to_string()))
-            .filter(|(_, v)| !v.is_empty())
-            .collect(),
+        form: case_form::posted(
+            &item
+                .as_ref()
+                .map(Item::form_fields)
+                .unwrap_or_else(|| FormField::common().to_vec()),
+            &form,
+        )
+        .into_iter()
+        .collect(),
         materials: Vec::new(),
     };
     match s
@@ -264,7 +305,7 @@ pub async fn file(
                 },
             };
             let status = ApiError(e).status();
-            let p = page(&s, &viewer, &actor, &form, &errors).await?;
+            let p = page(&s, &viewer, &actor, &form, &errors, item.as_ref()).await?;
             render(status, &p)
         }
     }
@@ -297,6 +338,7 @@ mod tests {
         assert_eq!(input_of("applicant.name"), "name");
         assert_eq!(input_of("form.phone"), "phone");
         assert_eq!(input_of("item"), "item");
+        assert_eq!(input_of("form.premises"), "form");
         assert_eq!(input_of("channel"), "item");
     }
 }

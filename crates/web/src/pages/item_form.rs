@@ -3,7 +3,7 @@
 //! every unreadable value named. The markup is `templates/item_fields.html`.
 
 use bianli_domain::Invalid;
-use bianli_domain::catalog::{Channel, ItemInput, Material, MaterialForm};
+use bianli_domain::catalog::{Channel, FormFieldInput, ItemInput, Material, MaterialForm};
 
 use super::field_errors::FieldErrors;
 use super::form::{FormData, lines};
@@ -55,6 +55,9 @@ pub struct ItemFields {
     pub chain_group: String,
     /// 告知承诺制.
     pub commitment_allowed: bool,
+    /// 申请表: the item's own fields, one per line in the spreadsheet's
+    /// syntax (`代码=名称|必填|类型|选项`).
+    pub form_fields: String,
 }
 
 fn yuan(fen: i64) -> String {
@@ -111,6 +114,13 @@ impl ItemFields {
             post_links: i.post_links.join("\n"),
             chain_group: i.chain_group.clone().unwrap_or_default(),
             commitment_allowed: i.commitment_allowed,
+            form_fields: i
+                .form
+                .iter()
+                .filter_map(|f| f.clone().parse().ok())
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
@@ -159,6 +169,7 @@ impl ItemFields {
             post_links: f.get("post_links").to_string(),
             chain_group: f.get("chain_group").to_string(),
             commitment_allowed: f.has("commitment_allowed"),
+            form_fields: f.get("form_fields").to_string(),
         }
     }
 
@@ -208,6 +219,10 @@ impl ItemFields {
                 may_defer: m.may_defer,
             });
         }
+        let form = FormFieldInput::from_lines(&self.form_fields).unwrap_or_else(|reason| {
+            inv.push("form", reason);
+            base.form.clone()
+        });
         let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let input = ItemInput {
             name: self.name.trim().to_string(),
@@ -225,6 +240,7 @@ impl ItemFields {
             post_links: lines(&self.post_links),
             chain_group: text(&self.chain_group),
             commitment_allowed: self.commitment_allowed,
+            form,
             ..base
         };
         (input, inv)
@@ -306,6 +322,7 @@ pub fn anchor(head: &str, index: Option<usize>) -> Option<String> {
         ("materials", Some(i)) => format!("f-m{i}_name"),
         ("channels", _) => "f-channels".to_string(),
         ("fee_fen", _) => "f-fee_yuan".to_string(),
+        ("form", _) => "f-form_fields".to_string(),
         (
             "name" | "aliases" | "promised_days" | "visits" | "materials" | "fee_basis"
             | "legal_basis" | "statutory_days" | "statutory_unit" | "prerequisites" | "post_links"
@@ -428,5 +445,29 @@ mod tests {
             input.code, "",
             "identity comes from the base, not the fields"
         );
+    }
+
+    #[test]
+    fn form_fields_are_lines_and_a_bad_line_is_named() {
+        let mut base = service();
+        base.form = FormFieldInput::from_lines("premises=经营场所|必填|文本").unwrap();
+        let fields = ItemFields::from_input(&base);
+        assert_eq!(fields.form_fields, "premises=经营场所|必填|文本");
+        let (input, e) = ItemFields {
+            form_fields: "premises=经营场所\nscope=经营项目|必填|多选|甲/乙".into(),
+            ..fields.clone()
+        }
+        .apply_to(base.clone());
+        assert!(e.0.is_empty(), "{e:?}");
+        assert_eq!(input.form.len(), 2);
+        let (input, e) = ItemFields {
+            form_fields: "经营场所|必填".into(),
+            ..fields
+        }
+        .apply_to(base.clone());
+        let named: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(named, ["form"]);
+        assert_eq!(input.form, base.form, "an unreadable form keeps the item's");
+        assert_eq!(anchor("form", Some(1)).as_deref(), Some("f-form_fields"));
     }
 }

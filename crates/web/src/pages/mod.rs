@@ -16,6 +16,7 @@ pub(crate) mod appointment_qr;
 mod appointment_tests;
 mod auth;
 mod case_desk;
+mod case_form;
 mod cases;
 #[cfg(test)]
 mod decree_item_tests;

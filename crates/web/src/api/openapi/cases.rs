@@ -550,6 +550,14 @@ fn certificate() -> ObjectBuilder {
         issued_on: date(),
         valid_until: nullable(date()),
         revoked: nullable(string()),
+    } optional {
+        details: array(open(
+            ObjectBuilder::new()
+                .property("label", string())
+                .required("label")
+                .property("value", string())
+                .required("value"),
+        )),
     })
 }
 
@@ -596,8 +604,10 @@ fn application() -> RefOr<Schema> {
     open(
         ObjectBuilder::new()
             .description(Some(
-                "`materials[].files` name blobs already uploaded; `applicant` only when staff \
-                 file for someone (kind, name, id_number or uscc).",
+                "`form`: `phone`, `address` (required) and `note`, which every application \
+                 has, and the item's own fields (its `form`), each under its key; a field \
+                 error names `form.<key>`. `materials[].files` name blobs already uploaded; \
+                 `applicant` only when staff file for someone (kind, name, id_number or uscc).",
             ))
             .property("item", r("ItemCode"))
             .required("item")

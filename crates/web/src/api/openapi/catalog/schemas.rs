@@ -8,7 +8,8 @@ use bianli_app::store::{
 };
 use bianli_domain::catalog::{
     Adjustment, AdjustmentKind, Channel, DayCount, Decree, DecreeInput, DecreeStatus, Department,
-    Fee, Item, ItemInput, ItemKind, LegalBasis, Material, MaterialForm, TimeLimit,
+    Fee, FieldKind, FormField, FormFieldInput, Item, ItemInput, ItemKind, LegalBasis, Material,
+    MaterialForm, TimeLimit,
 };
 use bianli_domain::division::{Division, Level};
 use utoipa::openapi::RefOr;
@@ -67,6 +68,9 @@ pub fn all() -> Vec<(&'static str, RefOr<Schema>)> {
             })),
         ),
         ("Material", closed(material())),
+        ("FieldKind", serialized(FieldKind::ALL)),
+        ("FormField", closed(form_field())),
+        ("FormFieldInput", open(form_field_input())),
         (
             "LegalBasis",
             closed(mirror!(LegalBasis { law: string() } optional { article: string() })),
@@ -269,6 +273,41 @@ fn material() -> ObjectBuilder {
     ))
 }
 
+fn form_field() -> ObjectBuilder {
+    mirror!(FormField {
+        key: pattern("^[a-z][a-z0-9_]{0,31}$", "premises"),
+        label: string(),
+        kind: r("FieldKind"),
+    } optional {
+        required: boolean(),
+        options: array(string()),
+        unit: string(),
+        printed: boolean(),
+    })
+    .description(Some(
+        "One field of an item's application form (申请表): a case's `form` holds its value \
+         under `key` (a multiple choice's options joined by 、). `options` for a (multi) \
+         choice, `unit` for a number; `printed` (印证): the licence prints it and its \
+         public verification page shows it; `required` and `printed` left out when false.",
+    ))
+}
+
+fn form_field_input() -> ObjectBuilder {
+    mirror!(FormFieldInput {
+        key: described("lowercase ASCII: a letter, then letters, digits or _ (at most 32)"),
+        label: described("1 to 20 characters"),
+    } optional {
+        kind: described(
+            "text, long_text, choice, multi_choice, date, number or phone (or 文本, 长文本, \
+             单选, 多选, 日期, 数字, 电话); empty is text",
+        ),
+        required: boolean(),
+        options: array(string()),
+        unit: nullable(string()),
+        printed: boolean(),
+    })
+}
+
 fn item() -> ObjectBuilder {
     mirror!(Item {
         code: r("ItemCode"),
@@ -289,6 +328,7 @@ fn item() -> ObjectBuilder {
         post_links: array(string()),
         chain_group: string(),
         commitment_allowed: boolean(),
+        form: array(r("FormField")),
     })
     .description(Some(
         "A service item's standard elements. Empty elements are left out.",
@@ -426,6 +466,7 @@ fn item_input() -> ObjectBuilder {
         post_links: array(string()),
         chain_group: nullable(string()),
         commitment_allowed: boolean(),
+        form: array(r("FormFieldInput")),
     })
     .description(Some(
         "An item as sent: every element is checked and every problem reported at once.",
