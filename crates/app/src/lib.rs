@@ -60,6 +60,7 @@ pub struct App {
     /// accepted what the simulation is about to accept in its past.
     history_playing: Arc<std::sync::atomic::AtomicBool>,
     pub(crate) ledger: Arc<ledger::Ledger>,
+    pub(crate) ledger_view: Arc<ledger::LedgerView>,
     pub(crate) oversight: Arc<oversight::Caches>,
 }
 
@@ -98,6 +99,7 @@ impl App {
         let ledger = Arc::new(ledger::Ledger::open(&*store, Utc::now()).await?);
         let app = App {
             ledger,
+            ledger_view: Arc::new(ledger::LedgerView::new(ledger::DEFAULT_WINDOW)),
             store,
             index,
             counts: Arc::default(),
@@ -125,6 +127,15 @@ impl App {
     /// answer afresh, as tests that write and read at once need).
     pub fn with_oversight_window(mut self, window: std::time::Duration) -> App {
         self.oversight = Arc::new(oversight::Caches::new(window));
+        self
+    }
+
+    /// The same app reading the log for a status answer that would say
+    /// pending at most once per `window` (the default is
+    /// [`ledger::DEFAULT_WINDOW`]; zero reads every time, as a test that
+    /// watches another process append needs). Starts with an empty view.
+    pub fn with_ledger_window(mut self, window: std::time::Duration) -> App {
+        self.ledger_view = Arc::new(ledger::LedgerView::new(window));
         self
     }
 

@@ -10,6 +10,7 @@ use bianli_store::EventRow;
 use bianli_store::ledger::{LeafRow, LedgerAppend};
 
 use super::leaf::{case_number, public_leaf};
+use super::view::read_store;
 use super::{Ledger, internal};
 use crate::{App, Result};
 
@@ -60,7 +61,7 @@ impl App {
         let safe = store.ledger_safe_seq().await?;
         let head = store.ledger_head().await?;
         let (size, last_seq) = head.as_ref().map_or((0, 0), |h| (h.size, h.last_seq));
-        let mut appended = 0;
+        let mut appended = Vec::new();
         if last_seq < safe {
             let events: Vec<EventRow> = store
                 .events(last_seq, BATCH)
@@ -84,32 +85,41 @@ impl App {
                     root: next.root(),
                 };
                 if store.ledger_append(&append, self.now()).await? {
-                    appended = hashes.len() as u64;
+                    appended = append.leaves;
                 }
             }
         }
-        self.ledger_sign_head().await?;
-        Ok(appended)
+        if let Some((size, signed)) = self.ledger_sign_head().await? {
+            self.ledger_view
+                .followed(&appended, size, signed, |from| read_store(store, from))
+                .await?;
+        }
+        Ok(appended.len() as u64)
     }
 
     /// Signs a checkpoint of the current head unless one of its size is
     /// kept. A kept checkpoint larger than the head means entries were
     /// removed: that is reported, never papered over with a new signature.
-    async fn ledger_sign_head(&self) -> Result<()> {
+    /// Returns the head's size and the latest signed size, if the log has
+    /// a head.
+    async fn ledger_sign_head(&self) -> Result<Option<(u64, u64)>> {
         let store = &*self.store;
         let Some(head) = store.ledger_head().await? else {
-            return Ok(());
+            return Ok(None);
         };
         let latest = store.ledger_latest_checkpoint().await?;
         match latest {
-            Some(c) if c.size == head.size => return Ok(()),
+            Some(c) if c.size == head.size => return Ok(Some((head.size, c.size))),
             Some(c) if c.size > head.size => {
                 tracing::error!(
                     checkpoint = c.size,
                     head = head.size,
                     "the ledger is shorter than its last signed checkpoint; not signing"
                 );
-                return Ok(());
+                // What this process saw of the removed leaves must not
+                // link anyone to them.
+                self.ledger_view.forget().await;
+                return Ok(Some((head.size, c.size)));
             }
             _ => {}
         }
@@ -119,7 +129,7 @@ impl App {
         store
             .ledger_put_checkpoint(head.size, &note, self.now())
             .await?;
-        Ok(())
+        Ok(Some((head.size, head.size)))
     }
 
     /// Runs rounds until the log has caught up with the events table.

@@ -2,10 +2,9 @@
 //! saved with it (its `seq` is kept on the entry at write time), the URL of
 //! that entry and of its inclusion proof under the latest signed checkpoint.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
+use super::view::read_store;
 use crate::{App, Result};
 
 /// One timeline entry's place in the log.
@@ -59,25 +58,14 @@ impl LeafLink {
 
 impl App {
     /// The links of entries recorded by these events (`None`: an entry
-    /// saved before links were kept), in the same order.
+    /// saved before links were kept), in the same order: from this
+    /// process's view of the log, which reads the store only when a link
+    /// would say pending (see [`LedgerView`](super::LedgerView)).
     pub async fn ledger_links(&self, seqs: &[Option<i64>]) -> Result<Vec<LeafLink>> {
-        let wanted: Vec<i64> = seqs.iter().flatten().copied().collect();
-        let (indexes, signed) = if wanted.is_empty() {
-            (HashMap::new(), 0)
-        } else {
-            // The checkpoint first: a leaf appended after it reads as
-            // pending rather than pointing past the signed size.
-            let signed = self
-                .store
-                .ledger_latest_checkpoint()
-                .await?
-                .map_or(0, |c| c.size);
-            (self.store.ledger_leaf_indexes(&wanted).await?, signed)
-        };
-        Ok(seqs
-            .iter()
-            .map(|seq| LeafLink::of(*seq, seq.and_then(|s| indexes.get(&s).copied()), signed))
-            .collect())
+        let store = &*self.store;
+        self.ledger_view
+            .links(seqs, |from| read_store(store, from))
+            .await
     }
 }
 

@@ -11,7 +11,9 @@ mod follow;
 mod leaf;
 mod link;
 mod read;
+mod runs;
 pub mod verify;
+mod view;
 
 use bianli_ledger::{SignerKey, VerifierKey};
 use bianli_store::Store;
@@ -19,6 +21,8 @@ use bianli_store::Store;
 pub use leaf::{commitment_hex, public_leaf, salt};
 pub use link::LeafLink;
 pub use read::{Entry, Proof};
+pub use view::DEFAULT_WINDOW;
+pub(crate) use view::LedgerView;
 
 use crate::{AppError, Result};
 

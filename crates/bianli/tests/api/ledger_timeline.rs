@@ -16,6 +16,7 @@ use crate::helpers::{Db, TestApp, spawn_app, spawn_app_unfollowed};
 use crate::ledger::{
     all_leaves, caught_up, hashes, leaf_h, parse_key, sql, text, verify_inclusion,
 };
+use bianli_app::ledger::LeafLink;
 use bianli_app::ledger::verify::verify_db;
 
 /// The public status, checked against the OpenAPI document.
@@ -318,4 +319,104 @@ async fn later_account_changes_change_no_leaf(db: Db) {
 both_dbs!(
     later_account_changes_change_no_leaf,
     later_account_changes_change_no_leaf
+);
+
+/// Skips `n` event numbers, as rolled-back transactions do on PostgreSQL.
+async fn skip_seqs(t: &TestApp, n: i64) {
+    let skip = if t.db_url.starts_with("sqlite:") {
+        format!("UPDATE sqlite_sequence SET seq = seq + {n} WHERE name = 'events'")
+    } else {
+        format!(
+            "SELECT setval(pg_get_serial_sequence('events', 'seq'), \
+             nextval(pg_get_serial_sequence('events', 'seq')) + {n})"
+        )
+    };
+    sql(t, &[&skip]).await;
+}
+
+fn ledger_links(s: &bianli_app::cases::PublicStatus) -> Vec<LeafLink> {
+    s.timeline.iter().map(|e| e.ledger.clone()).collect()
+}
+
+/// Each server keeps its own view of where leaves are: the appending one
+/// from its own leaves, another from one grouped read of the log. Both give
+/// the same links, across gaps in `seq`, and the links hold up.
+async fn links_hold_across_gaps_in_seq_and_servers(db: Db) {
+    let t = spawn_app_unfollowed(db).await;
+    at(&t, "2026-11-02");
+    let item = food_licence(&t).await;
+    let enterprise = t.login("enterprise").await;
+    t.app.ledger_catch_up().await.expect("catch up");
+    skip_seqs(&t, 5).await;
+    let receipt = apply_online(&t, &enterprise, &item).await;
+    let number = receipt["number"].as_str().expect("number").to_string();
+    let code = receipt["verification_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    skip_seqs(&t, 3).await;
+    at(&t, "2026-11-03");
+    let clerk = t.login("clerk").await;
+    act_ok(&t, &clerk, &number, json!({"action": "accept"})).await;
+    skip_seqs(&t, 2).await;
+
+    // A second server on the database, which appends nothing itself; with
+    // no window it reads the log whenever a link would say pending.
+    let other = bianli_app::App::open_with(&t.db_url, &t.blobs_url)
+        .await
+        .expect("a second server")
+        .with_ledger_window(std::time::Duration::ZERO);
+    let before = other.status(&number, &code).await.expect("status");
+    let before = ledger_links(&before);
+    assert_eq!(before.len(), 2);
+    assert!(
+        before.iter().all(|l| matches!(l, LeafLink::Pending { .. })),
+        "{before:?}"
+    );
+
+    t.app.ledger_catch_up().await.expect("catch up");
+    let mine = ledger_links(&t.app.status(&number, &code).await.expect("status"));
+    let theirs = ledger_links(&other.status(&number, &code).await.expect("status"));
+    assert_eq!(mine, theirs);
+    let key = parse_key(&text(&t, "/api/v1/ledger/key").await);
+    let (size, root) = caught_up(&t, &key).await;
+    let mut placed = Vec::new();
+    for (link, was) in mine.iter().zip(&before) {
+        let LeafLink::Recorded {
+            seq,
+            index,
+            size: signed,
+            entry,
+            proof,
+        } = link
+        else {
+            panic!("not recorded: {link:?}");
+        };
+        assert_eq!(was, &LeafLink::Pending { seq: *seq });
+        assert_eq!(*signed, size);
+        let entries = t.get_json(entry).await;
+        let bytes = STANDARD
+            .decode(entries["entries"][0]["leaf"].as_str().expect("leaf"))
+            .expect("base64");
+        let leaf: Value = serde_json::from_slice(&bytes).expect("leaf JSON");
+        assert_eq!(leaf["seq"], *seq, "leaf {index} records event {seq}");
+        let proof = t.get_json(proof).await;
+        assert!(verify_inclusion(
+            *index,
+            size,
+            leaf_h(&bytes),
+            &hashes(&proof),
+            root
+        ));
+        placed.push((*seq, *index));
+    }
+    // The gaps are real: the events are further apart than their leaves.
+    let [(seq0, index0), (seq1, index1)] = placed[..] else {
+        panic!("two steps: {placed:?}");
+    };
+    assert!(seq1 - seq0 > i64::try_from(index1 - index0).expect("small"));
+}
+both_dbs!(
+    links_hold_across_gaps_in_seq_and_servers,
+    links_hold_across_gaps_in_seq_and_servers
 );

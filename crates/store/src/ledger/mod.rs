@@ -37,6 +37,17 @@ pub struct LeafRow {
     pub bytes: Vec<u8>,
 }
 
+/// Leaves `first_index..first_index + len` record events
+/// `first_seq..first_seq + len`: a stretch of the log with no gap in `seq`.
+/// Leaves follow events in order with no gap in their index, so the runs of
+/// a log are as many as its gaps in `seq`, however many leaves it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeafRun {
+    pub first_index: u64,
+    pub first_seq: i64,
+    pub len: u64,
+}
+
 /// Everything one round appends, written in one transaction.
 #[derive(Debug, Clone)]
 pub struct LedgerAppend {
@@ -82,6 +93,7 @@ pub trait LedgerStore: Send + Sync {
     /// Keeps a signed checkpoint unless one of that size exists.
     async fn ledger_put_checkpoint(&self, size: u64, note: &str, at: DateTime<Utc>) -> Result<()>;
     async fn ledger_latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>>;
-    /// The leaf index of each of these events that the log holds.
-    async fn ledger_leaf_indexes(&self, seqs: &[i64]) -> Result<HashMap<i64, u64>>;
+    /// The leaves from index `from` on as runs, in index order: one grouped
+    /// read answering a row per gap in `seq`, not a row per leaf.
+    async fn ledger_leaf_runs(&self, from: u64) -> Result<Vec<LeafRun>>;
 }

@@ -14,7 +14,7 @@ macro_rules! impl_ledger_store {
             use sqlx::{QueryBuilder, Row};
 
             use crate::ledger::{
-                LeafRow, LedgerAppend, LedgerHead, LedgerStore, StoredCheckpoint,
+                LeafRow, LeafRun, LedgerAppend, LedgerHead, LedgerStore, StoredCheckpoint,
             };
             use crate::{Result, StoreError};
 
@@ -262,22 +262,26 @@ macro_rules! impl_ledger_store {
                     .transpose()
                 }
 
-                async fn ledger_leaf_indexes(&self, seqs: &[i64]) -> Result<HashMap<i64, u64>> {
-                    let mut found = HashMap::with_capacity(seqs.len());
-                    for chunk in seqs.chunks(CHUNK) {
-                        let mut qb = QueryBuilder::<$db>::new(
-                            "SELECT event_seq, idx FROM ledger_leaves WHERE event_seq IN (",
-                        );
-                        let mut sep = qb.separated(", ");
-                        for seq in chunk {
-                            sep.push_bind(*seq);
-                        }
-                        qb.push(")");
-                        for r in qb.build().fetch_all(&self.pool).await? {
-                            found.insert(r.try_get("event_seq")?, size(r.try_get("idx")?)?);
-                        }
-                    }
-                    Ok(found)
+                async fn ledger_leaf_runs(&self, from: u64) -> Result<Vec<LeafRun>> {
+                    // Gaps and islands: `seq - idx` is constant along a run
+                    // and grows at each gap, so it names the run.
+                    let rows = sqlx::query(
+                        "SELECT MIN(idx) AS first_idx, MIN(event_seq) AS first_seq, \
+                         COUNT(*) AS n FROM ledger_leaves WHERE idx >= $1 \
+                         GROUP BY event_seq - idx ORDER BY first_idx",
+                    )
+                    .bind(signed(from)?)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(LeafRun {
+                                first_index: size(r.try_get("first_idx")?)?,
+                                first_seq: r.try_get("first_seq")?,
+                                len: size(r.try_get("n")?)?,
+                            })
+                        })
+                        .collect()
                 }
             }
         }
