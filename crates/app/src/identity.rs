@@ -162,6 +162,30 @@ pub(crate) fn hash_password(p: &Password) -> Result<String> {
         .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
 }
 
+/// Argon2 is slow on purpose (tens of milliseconds of CPU). On a runtime
+/// worker it stalls every task queued there: a burst of sign-ups or logins
+/// then kept transactions that hold pooled connections from finishing, and
+/// other requests timed out waiting for a connection (500s seen under load).
+/// So hashing and checking run on the blocking pool.
+async fn on_blocking_pool<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("a password task stopped: {e}")))
+}
+
+/// Whether `password` matches `hash` (an unreadable hash never matches).
+async fn password_matches(password: &str, hash: String) -> Result<bool> {
+    let password = password.to_string();
+    on_blocking_pool(move || {
+        argon2::PasswordHash::new(&hash).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+    })
+    .await
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -232,7 +256,7 @@ impl App {
             id_number: id_number.map(|n| n.as_str().to_string()),
             uscc: uscc.map(|u| u.as_str().to_string()),
             employee_no: None,
-            password_hash: hash_password(&password)?,
+            password_hash: on_blocking_pool(move || hash_password(&password)).await??,
             role,
             department_id: None,
             division: None,
@@ -267,12 +291,12 @@ impl App {
         let username = Username::parse(username).map_err(|_| AppError::BadCredentials)?;
         let Some(account) = self.store.account_by_username(username.as_str()).await? else {
             // Spend the same time as a real check, so timing does not tell which names exist.
-            let _ = Argon2::default().verify_password(password.as_bytes(), DUMMY_HASH);
+            password_matches(password, DUMMY_HASH.to_string()).await?;
             return Err(AppError::BadCredentials);
         };
-        Argon2::default()
-            .verify_password(password.as_bytes(), account.password_hash.as_str())
-            .map_err(|_| AppError::BadCredentials)?;
+        if !password_matches(password, account.password_hash.clone()).await? {
+            return Err(AppError::BadCredentials);
+        }
         let token = new_token()?;
         let now = self.now();
         let expires_at = now + chrono::Duration::hours(SESSION_HOURS);
