@@ -47,7 +47,7 @@ async fn upload(t: &TestApp, token: &str, name: &str, body: Vec<u8>) -> reqwest:
 }
 
 /// Every required material of `item`, one uploaded PDF each.
-async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
+pub(crate) async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
     let mut out = Vec::new();
     for (i, m) in item["materials"]
         .as_array()

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act_ok, at, food_licence, form_for, page_as, pdf};
+use crate::cases::{act_ok, at, food_licence, form_for, materials, page_as};
 use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
 
 /// The item as the revision API takes it (the plain input shape).
@@ -22,31 +22,17 @@ fn as_input(item: &Value) -> Value {
     input
 }
 
-async fn upload_all(t: &TestApp, token: &str, item: &Value) -> Value {
-    let mut out = Vec::new();
-    for (i, m) in item["materials"]
-        .as_array()
-        .expect("materials")
-        .iter()
-        .enumerate()
-    {
-        if m["required"] != true {
-            continue;
-        }
-        let r = t
-            .client
-            .post(format!("{}/api/v1/cases/uploads?name={i}.pdf", t.url))
-            .bearer_auth(token)
-            .header("content-type", "application/pdf")
-            .body(pdf(&format!("material {i}")))
-            .send()
-            .await
-            .expect("upload");
-        assert_eq!(r.status(), StatusCode::CREATED);
-        let file: Value = r.json().await.expect("json");
-        out.push(json!({"material": i, "files": [file]}));
-    }
-    Value::Array(out)
+/// The item with one more field, sent as a revision by `token`.
+async fn with_field(t: &TestApp, token: &str, item: &Value, field: Value) -> reqwest::Response {
+    let mut input = as_input(item);
+    input["form"].as_array_mut().expect("form").push(field);
+    let code = item["code"].as_str().expect("code");
+    t.put(
+        &format!("/api/v1/catalog/items/{code}"),
+        Some(token),
+        &input,
+    )
+    .await
 }
 
 async fn an_items_form_is_declared_asked_checked_and_printed(db: Db) {
@@ -69,19 +55,14 @@ async fn an_items_form_is_declared_asked_checked_and_printed(db: Db) {
     // A bad declaration is named field by field, and nothing is written.
     let admin = t.login("deptadmin").await;
     let events = t.event_count().await;
-    let mut input = as_input(&item);
     let n = keys.len();
-    input["form"]
-        .as_array_mut()
-        .expect("form")
-        .push(json!({"key": "Seats", "label": "座位数", "kind": "计数"}));
-    let r = t
-        .put(
-            &format!("/api/v1/catalog/items/{code}"),
-            Some(&admin),
-            &input,
-        )
-        .await;
+    let r = with_field(
+        &t,
+        &admin,
+        &item,
+        json!({"key": "Seats", "label": "座位数", "kind": "计数"}),
+    )
+    .await;
     let problem = assert_problem(
         r,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -92,18 +73,13 @@ async fn an_items_form_is_declared_asked_checked_and_printed(db: Db) {
         problem.to_string().contains(&format!("form[{n}].kind")),
         "{problem}"
     );
-    let mut input = as_input(&item);
-    input["form"]
-        .as_array_mut()
-        .expect("form")
-        .push(json!({"key": "phone", "label": "电话", "kind": "phone"}));
-    let r = t
-        .put(
-            &format!("/api/v1/catalog/items/{code}"),
-            Some(&admin),
-            &input,
-        )
-        .await;
+    let r = with_field(
+        &t,
+        &admin,
+        &item,
+        json!({"key": "phone", "label": "电话", "kind": "phone"}),
+    )
+    .await;
     assert_problem(
         r,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -117,17 +93,13 @@ async fn an_items_form_is_declared_asked_checked_and_printed(db: Db) {
     );
 
     // The department adds 座位数 (required, a number of seats).
-    let mut input = as_input(&item);
-    input["form"].as_array_mut().expect("form").push(
+    let r = with_field(
+        &t,
+        &admin,
+        &item,
         json!({"key": "seats", "label": "座位数", "kind": "number", "required": true, "unit": "个"}),
-    );
-    let r = t
-        .put(
-            &format!("/api/v1/catalog/items/{code}"),
-            Some(&admin),
-            &input,
-        )
-        .await;
+    )
+    .await;
     assert_eq!(
         r.status(),
         StatusCode::OK,
@@ -168,7 +140,7 @@ async fn an_items_form_is_declared_asked_checked_and_printed(db: Db) {
     // An application without the new field, and with an option the item
     // does not offer: each named, nothing filed.
     let citizen = t.login("citizen").await;
-    let files = upload_all(&t, &citizen, &item).await;
+    let files = materials(&t, &citizen, &item).await;
     let events = t.event_count().await;
     let mut form = form_for(&item);
     form.as_object_mut().expect("form").remove("seats");
