@@ -1,14 +1,13 @@
 //! Durable submissions per second: `create_case` (the day's serial, the case
 //! row with its due date for acceptance, the `case.submitted` event, one
 //! committed transaction each), beside the raw limit of the same database
-//! inserting the same two rows per transaction with nothing else, and
-//! (SQLite) the same rows batched as multi-row statements per transaction.
+//! inserting the same two rows per transaction with nothing else, and the
+//! same rows batched as multi-row statements per transaction.
 //!
 //! `cargo bench -p bianli-store --bench case_submit --profile dev` runs on
 //! SQLite in a temp folder; with `BIANLI_BENCH_PG=postgres://…/db` also on
 //! PostgreSQL (in a fresh database made beside that one, dropped after).
-//! Prints rates at 1, 16 and 64 concurrent submitters (PostgreSQL: 1 and
-//! 16); not a timed test.
+//! Prints rates at 1, 16 and 64 concurrent submitters; not a timed test.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -49,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             run("SQLite", workers, &store, &raw, &calendar).await?;
         }
         if let Ok(pg) = std::env::var("BIANLI_BENCH_PG") {
-            for workers in [1, 16] {
+            for workers in [1, 16, 64] {
                 let store = fresh_pg(&pg, &format!("bianli_bench_store{workers}")).await?;
                 let raw = fresh_pg(&pg, &format!("bianli_bench_raw{workers}")).await?;
                 run("PostgreSQL", workers, &store, &raw, &calendar).await?;
@@ -229,6 +228,9 @@ async fn run(
         let started = Instant::now();
         let total = raw_pg(raw_url, workers, &body, started).await?;
         report(db, workers, "raw INSERT case+event", total, started);
+        let started = Instant::now();
+        let total = raw_pg_batched(raw_url, workers, &body, started).await?;
+        report(db, workers, "raw batched", total, started);
     }
     Ok(())
 }
@@ -303,64 +305,92 @@ async fn raw_sqlite(
     Ok(total)
 }
 
-async fn raw_sqlite_batched(
-    url: &str,
-    per_tx: u64,
-    body: &str,
-    started: Instant,
-) -> Result<u64, Box<dyn std::error::Error>> {
+/// The ceiling of batching: one connection inserting the case and event
+/// rows as multi-row statements, `per_tx` submissions a transaction; the
+/// JSON (text on SQLite, jsonb on PostgreSQL) bound as `$body` makes it.
+macro_rules! raw_batched {
+    ($name:ident, $db:ty, $connect:expr, $begin:literal, $body:expr) => {
+        async fn $name(
+            url: &str,
+            per_tx: u64,
+            body: &str,
+            started: Instant,
+        ) -> Result<u64, Box<dyn std::error::Error>> {
+            let mut conn = $connect(url).await?;
+            let body = $body(body)?;
+            let payload = $body("{}")?;
+            let day = NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("a date")?;
+            let mut done = 0u64;
+            while started.elapsed() < RUN {
+                let numbers: Vec<String> = (done..done + per_tx)
+                    .map(|n| format!("batched-{n}"))
+                    .collect();
+                let mut tx = conn.begin_with($begin).await?;
+                let mut cases = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO cases_cases (number, item_code, department_id, division, \
+                     applicant_account_id, channel, stage, holder_role, assignee, received_on, \
+                     promised_due, revision, submitted_at, updated_at, body) ",
+                );
+                cases.push_values(&numbers, |mut b, number| {
+                    b.push_bind(number)
+                        .push_bind("430100-0100001")
+                        .push_bind(1_i64)
+                        .push_bind("430100")
+                        .push_bind(1_i64)
+                        .push_bind("web")
+                        .push_bind("submitted")
+                        .push_bind("clerk")
+                        .push_bind(None::<i64>)
+                        .push_bind(day)
+                        .push_bind(None::<NaiveDate>)
+                        .push_bind(1_i64)
+                        .push_bind(Utc::now())
+                        .push_bind(Utc::now())
+                        .push_bind(&body);
+                });
+                cases.build().execute(&mut *tx).await?;
+                let mut events = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO events (at, context, kind, subject, actor, payload) ",
+                );
+                events.push_values(&numbers, |mut b, number| {
+                    b.push_bind(Utc::now())
+                        .push_bind("cases")
+                        .push_bind("case.submitted")
+                        .push_bind(number)
+                        .push_bind("account:1")
+                        .push_bind(&payload);
+                });
+                events.build().execute(&mut *tx).await?;
+                tx.commit().await?;
+                done += per_tx;
+            }
+            Ok(done)
+        }
+    };
+}
+raw_batched!(
+    raw_sqlite_batched,
+    sqlx::Sqlite,
+    sqlite_full,
+    "BEGIN IMMEDIATE",
+    |json: &str| Ok::<_, serde_json::Error>(json.to_string())
+);
+raw_batched!(
+    raw_pg_batched,
+    sqlx::Postgres,
+    sqlx::PgConnection::connect,
+    "BEGIN",
+    |json: &str| serde_json::from_str::<serde_json::Value>(json).map(sqlx::types::Json)
+);
+
+/// A connection committing with synchronous=FULL, as the store's case writes do.
+async fn sqlite_full(url: &str) -> Result<sqlx::SqliteConnection, sqlx::Error> {
     use std::str::FromStr;
     let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
         .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
         .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10));
-    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await?;
-    let day = NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("a date")?;
-    let mut done = 0u64;
-    while started.elapsed() < RUN {
-        let numbers: Vec<String> = (done..done + per_tx)
-            .map(|n| format!("batched-{n}"))
-            .collect();
-        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        let mut cases = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO cases_cases (number, item_code, department_id, division, \
-             applicant_account_id, channel, stage, holder_role, assignee, received_on, \
-             promised_due, revision, submitted_at, updated_at, body) ",
-        );
-        cases.push_values(&numbers, |mut b, number| {
-            b.push_bind(number)
-                .push_bind("430100-0100001")
-                .push_bind(1_i64)
-                .push_bind("430100")
-                .push_bind(1_i64)
-                .push_bind("web")
-                .push_bind("submitted")
-                .push_bind("clerk")
-                .push_bind(None::<i64>)
-                .push_bind(day)
-                .push_bind(None::<NaiveDate>)
-                .push_bind(1_i64)
-                .push_bind(Utc::now())
-                .push_bind(Utc::now())
-                .push_bind(body);
-        });
-        cases.build().execute(&mut *tx).await?;
-        let mut events = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO events (at, context, kind, subject, actor, payload) ",
-        );
-        events.push_values(&numbers, |mut b, number| {
-            b.push_bind(Utc::now())
-                .push_bind("cases")
-                .push_bind("case.submitted")
-                .push_bind(number)
-                .push_bind("account:1")
-                .push_bind("{}");
-        });
-        events.build().execute(&mut *tx).await?;
-        tx.commit().await?;
-        done += per_tx;
-    }
-    Ok(done)
+    sqlx::SqliteConnection::connect_with(&opts).await
 }
 
 async fn raw_pg(

@@ -17,7 +17,7 @@ mod postgres;
 mod sql;
 mod sqlite;
 mod sqlite_group;
-mod sqlite_submit;
+mod submit_queue;
 
 use std::sync::Arc;
 

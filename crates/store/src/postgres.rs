@@ -7,6 +7,8 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::Backend;
+use crate::cases::{StoredCase, Submission};
+use crate::submit_queue::{FileBatch, SubmitQueue};
 
 /// A case write's transaction: a plain one (case statements guard themselves).
 pub(crate) type CaseTx = sqlx::Transaction<'static, sqlx::Postgres>;
@@ -19,6 +21,8 @@ const LEDGER_LOCK: i64 = 0x6c65_6467_6572;
 
 pub struct PgStore {
     pool: PgPool,
+    /// Submissions are filed in batches, one in flight at a time.
+    submissions: SubmitQueue<PgFiler>,
 }
 
 impl PgStore {
@@ -29,7 +33,10 @@ impl PgStore {
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            submissions: SubmitQueue::new(PgFiler(pool.clone())),
+            pool,
+        })
     }
 
     async fn settle_dialect(&self) -> Result<()> {
@@ -85,15 +92,34 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
-    /// Submissions one transaction each: concurrent ones commit side by
-    /// side on PostgreSQL already.
-    async fn submit(&self, s: crate::cases::Submission) -> Result<crate::cases::StoredCase> {
-        let mut tx = self.begin_cases().await?;
-        let mut filed = case_store::insert_cases(&mut tx, std::slice::from_ref(&s)).await?;
+    /// Submissions: batched (see `submit_queue`).
+    async fn submit(&self, s: Submission) -> Result<StoredCase> {
+        self.submissions.submit(s).await
+    }
+}
+
+/// Files a batch of submissions as one plain transaction (case writes take
+/// no advisory lock: their statements guard themselves).
+struct PgFiler(PgPool);
+
+#[async_trait::async_trait]
+impl FileBatch for PgFiler {
+    /// One batch at a time, measured against two and four (`case_submit`,
+    /// release, 2 cores shared with PostgreSQL): at 64 submitters one
+    /// filer averaged 4,611/s (six runs), two 4,220/s and four 3,532/s
+    /// (five runs each); at 16 the three were within noise of each other
+    /// (2,481–2,588/s). More batches in flight split what is queued into
+    /// smaller batches that each pay the same statements and commit, on
+    /// CPUs the server shares with the database. Several servers on one
+    /// database still file side by side, one queue each (hence the lock
+    /// order of the serials in `insert_cases`).
+    const FILERS: usize = 1;
+
+    async fn file(&self, batch: &[Submission]) -> Result<Vec<StoredCase>> {
+        let mut tx = self.0.begin().await?;
+        let filed = case_store::insert_cases(&mut tx, batch).await?;
         tx.commit().await?;
-        filed
-            .pop()
-            .ok_or_else(|| crate::StoreError::Config("a submission filed nothing".into()))
+        Ok(filed)
     }
 }
 

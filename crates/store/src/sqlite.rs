@@ -10,7 +10,7 @@ use sqlx::sqlite::{
 
 use crate::Backend;
 use crate::sqlite_group::{GroupCommit, GroupTx};
-use crate::sqlite_submit::Submissions;
+use crate::submit_queue::{FileBatch, SubmitQueue};
 
 /// A case write's transaction: a member of a commit group.
 pub(crate) type CaseTx = GroupTx;
@@ -20,7 +20,7 @@ pub struct SqliteStore {
     /// Case writes (submissions, steps, bookings) commit in groups.
     group: GroupCommit,
     /// Submissions are filed in batches, each a member of a commit group.
-    submissions: Submissions,
+    submissions: SubmitQueue<GroupFiler>,
     /// Dropped with the store, which ends its checkpoint task.
     _checkpoints: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -64,7 +64,7 @@ impl SqliteStore {
         });
         let group = GroupCommit::new(pool.clone());
         Ok(Self {
-            submissions: Submissions::new(group.clone()),
+            submissions: SubmitQueue::new(GroupFiler(group.clone())),
             group,
             pool,
             _checkpoints,
@@ -106,9 +106,29 @@ impl SqliteStore {
         self.group.begin().await
     }
 
-    /// Submissions: batched (see `sqlite_submit`).
+    /// Submissions: batched (see `submit_queue`).
     async fn submit(&self, s: crate::cases::Submission) -> Result<crate::cases::StoredCase> {
         self.submissions.submit(s).await
+    }
+}
+
+/// Files a batch of submissions as one member of the commit group.
+struct GroupFiler(GroupCommit);
+
+#[async_trait::async_trait]
+impl FileBatch for GroupFiler {
+    /// SQLite has one writer: a second batch in flight would only wait for
+    /// the first one's member to end.
+    const FILERS: usize = 1;
+
+    async fn file(
+        &self,
+        batch: &[crate::cases::Submission],
+    ) -> Result<Vec<crate::cases::StoredCase>> {
+        let mut tx = self.0.begin().await?;
+        let filed = insert_cases(&mut tx, batch).await?;
+        tx.commit().await?;
+        Ok(filed)
     }
 }
 

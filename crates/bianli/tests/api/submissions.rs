@@ -1,8 +1,8 @@
 //! Many submissions at once: every one answered with its own number, the
 //! numbers of a division's day gap-free and each with its event; and one
 //! submission that cannot be filed, arriving among many, fails alone.
-//! (On SQLite concurrent submissions are filed in batches; on PostgreSQL
-//! side by side. Both must look the same from outside.)
+//! (Concurrent submissions are filed in batches, on PostgreSQL several
+//! batches side by side; from outside each must look filed on its own.)
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -189,6 +189,10 @@ macro_rules! impl_case_store {
                         None => days.push((key, 1)),
                     }
                 }
+                // The upsert locks the serial rows in this order; batches in
+                // flight side by side (PostgreSQL) must take them in the
+                // same order, or two could each wait on the other's row.
+                days.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
                 let mut serials = QueryBuilder::<$db>::new(
                     "INSERT INTO cases_serials (division, day, last) ",
                 );
