@@ -2,7 +2,7 @@
 //! following the `events` table, so several processes on one database agree.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use bianli_domain::catalog::Item;
 use bianli_search::{SearchDoc, SearchIndex};
@@ -14,6 +14,10 @@ use crate::Result;
 pub(crate) struct Index {
     pub(crate) search: Arc<SearchIndex>,
     state: Mutex<State>,
+    /// Department names by id: the status query reads them on every
+    /// request, so they sit apart from `state`, whose lock the follower
+    /// holds across store reads.
+    names: RwLock<Arc<HashMap<i64, String>>>,
     /// One-shot commands (seed, import, export) never search: building or
     /// following the index there would be work thrown away at exit.
     live: bool,
@@ -23,7 +27,6 @@ pub(crate) struct Index {
 struct State {
     /// The last event whose effect the index holds.
     seq: i64,
-    department_names: Arc<HashMap<i64, String>>,
 }
 
 const PAGE: i64 = 20_000;
@@ -33,6 +36,7 @@ impl Index {
         Ok(Self {
             search: Arc::new(SearchIndex::new()?),
             state: Mutex::new(State::default()),
+            names: RwLock::default(),
             live,
         })
     }
@@ -48,14 +52,14 @@ impl Index {
         let mut st = self.state.lock().await;
         // Read the position first: anything written after it is replayed by follow().
         st.seq = store.last_serial_seq().await?;
-        st.department_names = department_names(store).await?;
+        let names = self.load_names(store).await?;
         let mut docs = Vec::new();
         let mut after: Option<String> = None;
         loop {
             let page = store.current_items(after.as_deref(), PAGE).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.code.to_string());
-            docs.extend(page.iter().map(|i| doc(i, &st.department_names)));
+            docs.extend(page.iter().map(|i| doc(i, &names)));
         }
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.rebuild(docs))
@@ -65,8 +69,21 @@ impl Index {
     }
 
     /// Department names by id, as of the last rebuild or reference load.
-    pub(crate) async fn department_names(&self) -> Arc<HashMap<i64, String>> {
-        self.state.lock().await.department_names.clone()
+    pub(crate) fn department_names(&self) -> Arc<HashMap<i64, String>> {
+        // A poisoned lock still holds a whole map: it is only ever replaced.
+        self.names
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    async fn load_names(&self, store: &dyn Store) -> Result<Arc<HashMap<i64, String>>> {
+        let names = department_names(store).await?;
+        *self
+            .names
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = names.clone();
+        Ok(names)
     }
 
     pub(crate) async fn follow(&self, store: &dyn Store) -> Result<()> {
@@ -94,7 +111,7 @@ impl Index {
                     }
                     ("catalog", "item.revised") => codes.push(e.subject.clone()),
                     ("catalog", "reference.loaded") => {
-                        st.department_names = department_names(store).await?;
+                        self.load_names(store).await?;
                     }
                     _ => {}
                 }
@@ -102,7 +119,7 @@ impl Index {
             if !codes.is_empty() {
                 codes.sort();
                 codes.dedup();
-                self.reindex(store, &codes, &st.department_names).await?;
+                self.reindex(store, &codes, &self.department_names()).await?;
             }
             st.seq = last;
         }

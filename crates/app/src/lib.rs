@@ -168,8 +168,8 @@ impl App {
     }
 
     /// Department names by id (cached; refreshed when reference data loads).
-    pub async fn department_names(&self) -> Arc<std::collections::HashMap<i64, String>> {
-        self.index.department_names().await
+    pub fn department_names(&self) -> Arc<std::collections::HashMap<i64, String>> {
+        self.index.department_names()
     }
 
     /// Brings the search index and the calendar up to date with events

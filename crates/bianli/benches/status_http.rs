@@ -80,7 +80,7 @@ async fn submit_cases(app: &App) -> Result<Vec<(String, String)>, Box<dyn std::e
         .find(|v| v.item.name == "食品经营许可")
         .ok_or("食品经营许可 in 430100")?;
     let mut out = Vec::with_capacity(CASES);
-    for _ in 0..CASES {
+    for n in 0..CASES {
         let receipt = app
             .submit(
                 &clerk,
@@ -93,11 +93,8 @@ async fn submit_cases(app: &App) -> Result<Vec<(String, String)>, Box<dyn std::e
                         id_number: Some("11010519491231002X".into()),
                         uscc: None,
                     }),
-                    form: [
-                        ("phone".to_string(), "13800138000".to_string()),
-                        ("address".to_string(), "长沙市芙蓉区".to_string()),
-                    ]
-                    .into(),
+                    // The licence's own form, filled as the demo's applicants do.
+                    form: bianli_app::seed::form::fill(&item.item, n, app.today()),
                     materials: vec![],
                 },
             )

@@ -217,7 +217,7 @@ impl App {
     /// From the names the index keeps (the status query asks on every
     /// request), else from the store.
     pub(crate) async fn department_name(&self, id: i64) -> Result<String> {
-        if let Some(name) = self.department_names().await.get(&id) {
+        if let Some(name) = self.department_names().get(&id) {
             return Ok(name.clone());
         }
         Ok(self

@@ -12,7 +12,7 @@ use bianli_store::ledger::{LeafRow, LedgerAppend};
 use super::leaf::{case_number, public_leaf};
 use super::view::read_store;
 use super::{Ledger, internal};
-use crate::{App, Result};
+use crate::{App, AppError, Result};
 
 /// Events read and appended per round.
 pub(crate) const BATCH: i64 = 10_000;
@@ -52,42 +52,124 @@ impl Ledger {
     }
 }
 
+/// A round read and built but not yet written.
+struct Round {
+    append: LedgerAppend,
+    /// The tree after this round: the next round builds on it unread.
+    after: Frontier,
+    last_seq: i64,
+    /// How far the events table had surely committed when the round began.
+    safe: i64,
+}
+
+impl Round {
+    fn full(&self) -> bool {
+        self.append.leaves.len() as i64 == BATCH
+    }
+}
+
 impl App {
     /// One follower round: appends the committed events the log lacks (up
     /// to [`BATCH`]) and signs the head if no checkpoint has it yet.
     /// Returns how many leaves this process appended.
     pub async fn ledger_round(&self) -> Result<u64> {
+        let round = self.ledger_begin().await?;
+        self.ledger_write(round).await
+    }
+
+    /// Runs rounds until the log has caught up with the events table. The
+    /// next round is read and built while this one is written (it builds on
+    /// this round's tree, kept in memory); if another server appended
+    /// first, this one stops and leaves the rest to it.
+    pub async fn ledger_catch_up(&self) -> Result<()> {
+        let mut next = self.ledger_begin().await?;
+        loop {
+            let ahead = next.as_ref().filter(|r| r.full()).map(|r| {
+                let (app, after, last_seq, safe) =
+                    (self.clone(), r.after.clone(), r.last_seq, r.safe);
+                tokio::spawn(async move { app.ledger_build(after, last_seq, safe).await })
+            });
+            let full = next.as_ref().is_some_and(Round::full);
+            let appended = self.ledger_write(next.take()).await?;
+            let lost = full && appended == 0;
+            next = match ahead {
+                Some(task) if lost => {
+                    task.abort();
+                    return Ok(());
+                }
+                Some(task) => match task
+                    .await
+                    .map_err(|e| AppError::Internal(format!("building ledger leaves: {e}")))??
+                {
+                    Some(round) => Some(round),
+                    // Caught up with what was committed when the run began:
+                    // look again, as the plain loop would.
+                    None => self.ledger_begin().await?,
+                },
+                None => return Ok(()),
+            };
+        }
+    }
+
+    /// Reads the head and the frontier and builds the next round on them.
+    async fn ledger_begin(&self) -> Result<Option<Round>> {
         let store = &*self.store;
         let safe = store.ledger_safe_seq().await?;
         let head = store.ledger_head().await?;
         let (size, last_seq) = head.as_ref().map_or((0, 0), |h| (h.size, h.last_seq));
+        if last_seq >= safe {
+            return Ok(None);
+        }
+        let frontier = Frontier::restore(size, &store.ledger_nodes(&frontier_ids(size)).await?)
+            .map_err(internal("ledger frontier"))?;
+        self.ledger_build(frontier, last_seq, safe).await
+    }
+
+    /// Reads the committed events after `last_seq` (up to `safe`, at most
+    /// [`BATCH`]) and builds their leaves and nodes on `frontier`.
+    async fn ledger_build(&self, frontier: Frontier, last_seq: i64, safe: i64) -> Result<Option<Round>> {
+        if last_seq >= safe {
+            return Ok(None);
+        }
+        let store = &*self.store;
+        let events: Vec<EventRow> = store
+            .events(last_seq, BATCH)
+            .await?
+            .into_iter()
+            .take_while(|e| e.seq <= safe)
+            .collect();
+        let Some(last) = events.last() else {
+            return Ok(None);
+        };
+        let last_seq = last.seq;
+        let leaves = self.ledger.leaves(store, &events, frontier.size()).await?;
+        let hashes: Vec<_> = leaves.iter().map(|l| l.leaf_hash).collect();
+        let (nodes, after) = frontier
+            .append(&hashes)
+            .map_err(internal("ledger append"))?;
+        Ok(Some(Round {
+            append: LedgerAppend {
+                from_size: frontier.size(),
+                leaves,
+                nodes,
+                root: after.root(),
+            },
+            after,
+            last_seq,
+            safe,
+        }))
+    }
+
+    /// Writes a built round (if any), signs the head and brings this
+    /// process's view of the log up to date. Returns how many leaves this
+    /// process appended: none if another server appended first.
+    async fn ledger_write(&self, round: Option<Round>) -> Result<u64> {
+        let store = &*self.store;
         let mut appended = Vec::new();
-        if last_seq < safe {
-            let events: Vec<EventRow> = store
-                .events(last_seq, BATCH)
-                .await?
-                .into_iter()
-                .take_while(|e| e.seq <= safe)
-                .collect();
-            if !events.is_empty() {
-                let leaves = self.ledger.leaves(store, &events, size).await?;
-                let frontier =
-                    Frontier::restore(size, &store.ledger_nodes(&frontier_ids(size)).await?)
-                        .map_err(internal("ledger frontier"))?;
-                let hashes: Vec<_> = leaves.iter().map(|l| l.leaf_hash).collect();
-                let (nodes, next) = frontier
-                    .append(&hashes)
-                    .map_err(internal("ledger append"))?;
-                let append = LedgerAppend {
-                    from_size: size,
-                    leaves,
-                    nodes,
-                    root: next.root(),
-                };
-                if store.ledger_append(&append, self.now()).await? {
-                    appended = append.leaves;
-                }
-            }
+        if let Some(round) = round
+            && store.ledger_append(&round.append, self.now()).await?
+        {
+            appended = round.append.leaves;
         }
         if let Some((size, signed)) = self.ledger_sign_head().await? {
             self.ledger_view
@@ -132,9 +214,4 @@ impl App {
         Ok(Some((head.size, head.size)))
     }
 
-    /// Runs rounds until the log has caught up with the events table.
-    pub async fn ledger_catch_up(&self) -> Result<()> {
-        while self.ledger_round().await? == BATCH as u64 {}
-        Ok(())
-    }
 }

@@ -20,7 +20,7 @@ const NAMES: [&str; 4] = ["王丽", "李强", "张敏", "刘洋"];
 
 /// The form of applicant `n` applying on `day`: every required field and
 /// about half of the optional ones.
-pub(super) fn fill(item: &Item, n: usize, day: NaiveDate) -> BTreeMap<String, String> {
+pub fn fill(item: &Item, n: usize, day: NaiveDate) -> BTreeMap<String, String> {
     let address = format!(
         "湖南省长沙市{}{}号",
         STREETS[n % STREETS.len()],

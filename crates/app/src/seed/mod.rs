@@ -2,7 +2,7 @@
 //! same use cases a department uses (draft a decree, add adjustments, apply), and
 //! one account per role.
 
-mod form;
+pub mod form;
 mod history;
 
 pub use history::{HistoryStep, HistorySummary};

@@ -73,9 +73,11 @@ pub trait LedgerStore: Send + Sync {
     /// committed and every event committing later gets a larger one.
     async fn ledger_safe_seq(&self) -> Result<i64>;
     async fn ledger_head(&self) -> Result<Option<LedgerHead>>;
-    /// The hashes of the given nodes that exist.
+    /// The hashes of the given nodes that exist. Level 0 is a leaf's own
+    /// hash: it is kept once, in `ledger_leaves`, and answered from there.
     async fn ledger_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>>;
-    /// Appends a round's leaves and nodes and moves the head, under the
+    /// Appends a round's leaves and nodes (level-0 nodes are not written
+    /// again: they are the leaves' hashes) and moves the head, under the
     /// ledger's lock, if the head is still at `from_size`. Returns whether it did.
     async fn ledger_append(&self, append: &LedgerAppend, at: DateTime<Utc>) -> Result<bool>;
     /// Leaves `[start, end)` in order.

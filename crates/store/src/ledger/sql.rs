@@ -71,7 +71,24 @@ macro_rules! impl_ledger_store {
 
                 async fn ledger_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>> {
                     let mut found = HashMap::with_capacity(ids.len());
-                    for chunk in ids.chunks(CHUNK) {
+                    // Level 0 is a leaf's own hash, kept once in ledger_leaves.
+                    let (leaves, inner): (Vec<NodeId>, Vec<NodeId>) =
+                        ids.iter().partition(|id| id.level == 0);
+                    for chunk in leaves.chunks(CHUNK) {
+                        let mut qb = QueryBuilder::<$db>::new(
+                            "SELECT idx, leaf_hash AS hash FROM ledger_leaves WHERE idx IN (",
+                        );
+                        let mut sep = qb.separated(", ");
+                        for id in chunk {
+                            sep.push_bind(signed(id.index)?);
+                        }
+                        qb.push(")");
+                        for r in qb.build().fetch_all(&self.pool).await? {
+                            let index: i64 = r.try_get("idx")?;
+                            found.insert(NodeId::new(0, size(index)?), hash(&r, "hash")?);
+                        }
+                    }
+                    for chunk in inner.chunks(CHUNK) {
                         let mut qb = QueryBuilder::<$db>::new(
                             "SELECT level, idx, hash FROM ledger_nodes WHERE (level, idx) IN (",
                         );
@@ -131,11 +148,14 @@ macro_rules! impl_ledger_store {
                         }
                         qb.build().execute(&mut *tx).await?;
                     }
-                    for chunk in a.nodes.chunks(CHUNK) {
+                    // Level-0 nodes are the leaves' hashes, written just above.
+                    let inner: Vec<&(NodeId, Hash)> =
+                        a.nodes.iter().filter(|(id, _)| id.level > 0).collect();
+                    for chunk in inner.chunks(CHUNK) {
                         let mut qb =
                             QueryBuilder::<$db>::new("INSERT INTO ledger_nodes (level, idx, hash) ");
                         let mut err = None;
-                        qb.push_values(chunk, |mut b, (id, h)| {
+                        qb.push_values(chunk, |mut b, &&(id, h)| {
                             b.push_bind(i16::from(id.level));
                             match signed(id.index) {
                                 Ok(i) => b.push_bind(i),

@@ -78,8 +78,8 @@ fn summary(v: &ItemVersion, names: &HashMap<i64, String>) -> ItemSummary {
     }
 }
 
-async fn names(s: &AppState) -> Arc<HashMap<i64, String>> {
-    s.app.department_names().await
+fn names(s: &AppState) -> Arc<HashMap<i64, String>> {
+    s.app.department_names()
 }
 
 #[derive(Serialize)]
@@ -95,7 +95,7 @@ async fn items(
     Query(q): Query<ItemQuery>,
 ) -> Result<Json<ItemPage>, ApiError> {
     let page = s.app.search_items(&q).await?;
-    let names = names(&s).await;
+    let names = names(&s);
     Ok(Json(ItemPage {
         items: page.items.iter().map(|v| summary(v, &names)).collect(),
         total: page.total,
@@ -206,7 +206,7 @@ async fn stats(
         .app
         .stats(q.as_of.as_deref(), q.baseline.as_deref())
         .await?;
-    let names = names(&s).await;
+    let names = names(&s);
     Ok(Json(StatsReport {
         as_of: st.as_of,
         total: st.total,
