@@ -119,7 +119,8 @@ impl Index {
             if !codes.is_empty() {
                 codes.sort();
                 codes.dedup();
-                self.reindex(store, &codes, &self.department_names()).await?;
+                self.reindex(store, &codes, &self.department_names())
+                    .await?;
             }
             st.seq = last;
         }

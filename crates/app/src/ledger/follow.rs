@@ -127,7 +127,12 @@ impl App {
 
     /// Reads the committed events after `last_seq` (up to `safe`, at most
     /// [`BATCH`]) and builds their leaves and nodes on `frontier`.
-    async fn ledger_build(&self, frontier: Frontier, last_seq: i64, safe: i64) -> Result<Option<Round>> {
+    async fn ledger_build(
+        &self,
+        frontier: Frontier,
+        last_seq: i64,
+        safe: i64,
+    ) -> Result<Option<Round>> {
         if last_seq >= safe {
             return Ok(None);
         }
@@ -213,5 +218,4 @@ impl App {
             .await?;
         Ok(Some((head.size, head.size)))
     }
-
 }

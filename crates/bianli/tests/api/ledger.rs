@@ -594,10 +594,15 @@ async fn backlog_caught_up_in_pipelined_rounds(db: crate::helpers::Db) {
     t.app.ledger_catch_up().await.expect("catch up");
     // Written straight into `events` as any writer leaves them: the
     // follower reads nothing else.
-    sql(&t, &["WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25001) \
+    sql(
+        &t,
+        &[
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25001) \
          INSERT INTO events (at, context, kind, subject, actor, payload, public_actor) \
          SELECT '2026-11-02T01:00:00+00:00', 'oversight', 'backlog.noted', 'backlog:' || i, \
-         'system', '{}', 'system' FROM n"])
+         'system', '{}', 'system' FROM n",
+        ],
+    )
     .await;
     let app2 = bianli_app::App::open_with(&t.db_url, &t.blobs_url)
         .await
@@ -607,7 +612,13 @@ async fn backlog_caught_up_in_pipelined_rounds(db: crate::helpers::Db) {
     two.expect("second server");
     let events = t.event_count().await as u64;
     assert!(events > 25_000, "{events}");
-    let head = t.app.store().ledger_head().await.expect("head").expect("a head");
+    let head = t
+        .app
+        .store()
+        .ledger_head()
+        .await
+        .expect("head")
+        .expect("a head");
     assert_eq!(head.size, events, "one call catches up the whole backlog");
     let verified = verify_db(&t.app).await.expect("the log matches the events");
     assert_eq!(verified.size, events);
@@ -620,4 +631,7 @@ async fn backlog_caught_up_in_pipelined_rounds(db: crate::helpers::Db) {
         .expect("a checkpoint");
     assert_eq!(checkpoint.size, events);
 }
-both_dbs!(backlog_caught_up_in_pipelined_rounds, backlog_caught_up_in_pipelined_rounds);
+both_dbs!(
+    backlog_caught_up_in_pipelined_rounds,
+    backlog_caught_up_in_pipelined_rounds
+);
