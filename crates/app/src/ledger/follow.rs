@@ -69,27 +69,20 @@ impl Round {
 }
 
 impl App {
-    /// One follower round: appends the committed events the log lacks (up
-    /// to [`BATCH`]) and signs the head if no checkpoint has it yet.
-    /// Returns how many leaves this process appended.
-    pub async fn ledger_round(&self) -> Result<u64> {
-        let round = self.ledger_begin().await?;
-        self.ledger_write(round).await
-    }
-
-    /// Runs rounds until the log has caught up with the events table. The
-    /// next round is read and built while this one is written (it builds on
-    /// this round's tree, kept in memory); if another server appended
-    /// first, this one stops and leaves the rest to it.
+    /// Appends the committed events the log lacks, in rounds of up to
+    /// [`BATCH`], signing the head after each. The next round is read and
+    /// built while this one is written (it builds on this round's tree,
+    /// kept in memory); if another server appended first, this one stops
+    /// and leaves the rest to it.
     pub async fn ledger_catch_up(&self) -> Result<()> {
         let mut next = self.ledger_begin().await?;
         loop {
-            let ahead = next.as_ref().filter(|r| r.full()).map(|r| {
+            let full = next.as_ref().is_some_and(Round::full);
+            let ahead = next.as_ref().filter(|_| full).map(|r| {
                 let (app, after, last_seq, safe) =
                     (self.clone(), r.after.clone(), r.last_seq, r.safe);
                 tokio::spawn(async move { app.ledger_build(after, last_seq, safe).await })
             });
-            let full = next.as_ref().is_some_and(Round::full);
             let appended = self.ledger_write(next.take()).await?;
             let lost = full && appended == 0;
             next = match ahead {

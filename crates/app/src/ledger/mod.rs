@@ -2,7 +2,7 @@
 //! with the `events` table, signing checkpoints, serving entries and
 //! proofs, and verifying a database or a remote server from outside.
 //!
-//! Leaves are appended by a follower ([`App::ledger_round`]), not inside
+//! Leaves are appended by a follower ([`App::ledger_catch_up`]), not inside
 //! each write's transaction: every event enters in strict `seq` order, and
 //! the store's `ledger_safe_seq` makes sure no event below the point read to
 //! is still committing (see `bianli_store::ledger`).

@@ -7,7 +7,7 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act_ok, apply_online, at, food_licence, page_session, pdf};
+use crate::cases::{act_ok, apply_online, at, food_licence, number_and_code, page_session, pdf};
 use crate::helpers::{Db, TestApp, spawn_app};
 
 /// A signed-in page session: a client that does not follow redirects, its
@@ -391,11 +391,7 @@ async fn rate_on_the_case_pages(db: Db) {
     let item = food_licence(&t).await;
     let citizen_token = t.login("citizen").await;
     let receipt = apply_online(&t, &citizen_token, &item).await;
-    let number = receipt["number"].as_str().expect("number").to_string();
-    let vcode = receipt["verification_code"]
-        .as_str()
-        .expect("code")
-        .to_string();
+    let (number, vcode) = number_and_code(&receipt);
     let citizen = Pages::of(&t, "citizen").await;
     let case_page = format!("/cases/{number}");
     let status_page = format!("/cases/{number}?code={vcode}");

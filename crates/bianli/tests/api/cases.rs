@@ -67,6 +67,16 @@ pub(crate) async fn materials(t: &TestApp, token: &str, item: &Value) -> Value {
     Value::Array(out)
 }
 
+/// A receipt's case number and verification code.
+pub(crate) fn number_and_code(receipt: &Value) -> (String, String) {
+    let number = receipt["number"].as_str().expect("number").to_string();
+    let code = receipt["verification_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    (number, code)
+}
+
 /// An applicant applies online with one uploaded PDF per required
 /// material; the receipt.
 pub(crate) async fn apply_online(t: &TestApp, token: &str, item: &Value) -> Value {
@@ -168,12 +178,8 @@ async fn online_application_to_certificate(db: Db) {
     let item = food_licence(&t).await;
     let enterprise = t.login("enterprise").await;
     let receipt = apply_online(&t, &enterprise, &item).await;
-    let number = receipt["number"].as_str().expect("number").to_string();
+    let (number, vcode) = number_and_code(&receipt);
     assert!(number.starts_with("430100-20261102-"), "{number}");
-    let vcode = receipt["verification_code"]
-        .as_str()
-        .expect("code")
-        .to_string();
     assert_eq!(receipt["received_on"], "2026-11-02");
     // Acceptance is due 5 working days later (行政许可法 §32).
     assert_eq!(receipt["acceptance_due"], "2026-11-09");

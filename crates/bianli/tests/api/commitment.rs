@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act, act_ok, apply_online, at, file_at_hall, food_licence};
+use crate::cases::{act, act_ok, apply_online, at, file_at_hall, food_licence, number_and_code};
 use crate::conformance::{Call, Document};
 use crate::helpers::{Db, TestApp, assert_problem, spawn_app};
 
@@ -55,11 +55,7 @@ async fn commitment_approves_at_once_and_a_false_one_is_revoked(db: Db) {
     assert_eq!(item["commitment_allowed"], true, "the demo marks it");
     let enterprise = t.login("enterprise").await;
     let receipt = apply_online(&t, &enterprise, &item).await;
-    let number = receipt["number"].as_str().expect("number").to_string();
-    let vcode = receipt["verification_code"]
-        .as_str()
-        .expect("code")
-        .to_string();
+    let (number, vcode) = number_and_code(&receipt);
 
     // Only the window's clerk; a reviewer is refused and nothing changes.
     at(&t, "2026-11-03");

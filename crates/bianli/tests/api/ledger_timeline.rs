@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::both_dbs;
-use crate::cases::{act_ok, apply_online, at, food_licence};
+use crate::cases::{act_ok, apply_online, at, food_licence, number_and_code};
 use crate::conformance::{Call, Document};
 use crate::helpers::{Db, TestApp, spawn_app, spawn_app_unfollowed};
 use crate::ledger::{
@@ -51,11 +51,7 @@ async fn timeline_steps_link_to_their_leaves(db: Db) {
     let item = food_licence(&t).await;
     let enterprise = t.login("enterprise").await;
     let receipt = apply_online(&t, &enterprise, &item).await;
-    let number = receipt["number"].as_str().expect("number").to_string();
-    let code = receipt["verification_code"]
-        .as_str()
-        .expect("code")
-        .to_string();
+    let (number, code) = number_and_code(&receipt);
 
     // Not appended yet: pending, with the event but no invented index.
     let s = status(&call, &number, &code).await;
@@ -349,11 +345,7 @@ async fn links_hold_across_gaps_in_seq_and_servers(db: Db) {
     t.app.ledger_catch_up().await.expect("catch up");
     skip_seqs(&t, 5).await;
     let receipt = apply_online(&t, &enterprise, &item).await;
-    let number = receipt["number"].as_str().expect("number").to_string();
-    let code = receipt["verification_code"]
-        .as_str()
-        .expect("code")
-        .to_string();
+    let (number, code) = number_and_code(&receipt);
     skip_seqs(&t, 3).await;
     at(&t, "2026-11-03");
     let clerk = t.login("clerk").await;
